@@ -1,0 +1,243 @@
+"""Run one snippet in *this* process and build its report (the JSON of ../shared/API.md).
+
+The forked child calls `run_snippet_here` after it is isolated; the benchmark calls it
+in-process as the speed floor. It never lets an inspection bug become the student's error:
+each part of the report is built separately and a failing part is reported, not raised.
+"""
+
+from __future__ import annotations
+
+import builtins
+import linecache
+import random
+import signal
+import sys
+import time
+from collections.abc import Callable
+from types import CodeType
+from typing import Any, TypeVar
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from app.explain.matcher import ErrorFacts, explain
+from app.inspect.failure import SNIPPET_FILENAME, describe_exception, failing_frame
+from app.inspect.figures import FigureCollector
+from app.inspect.graph import build_graph
+from app.inspect.modules import describe_module, iter_modules, named_parameters
+from app.inspect.operands import failing_operands
+from app.inspect.pitfalls import BackwardMonitor, find_warnings
+from app.inspect.tensors import describe_named, iter_tensors
+from app.inspect.trace import LineTracer
+from app.sandbox.limits import RunLimits
+from app.sandbox.output import CappedOutput, OutputFlood, StreamProxy
+
+T = TypeVar("T")
+
+
+class TimeLimit(BaseException):
+    """Raised inside the snippet by the run's alarm, so the report can say where it was."""
+
+
+def fresh_namespace() -> dict[str, Any]:
+    """The globals every run starts from: a new `__main__` with the pre-imported names."""
+    return {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "torch": torch,
+        "nn": nn,
+        "F": F,
+        "np": np,
+    }
+
+
+def seed_everything(seed: int | None) -> None:
+    """Same seed, same tensors for every student; None draws fresh entropy."""
+    if seed is None:
+        torch.seed()
+        np.random.seed(None)
+        random.seed(None)
+    else:
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        random.seed(seed)
+
+
+def run_snippet_here(
+    code: str,
+    *,
+    seed: int | None = 0,
+    trace: bool = True,
+    lang: str = "en",
+    timeout_s: float | None = None,
+    limits: RunLimits | None = None,
+) -> dict[str, Any]:
+    """Execute `code` as `__main__` and report what it did to every tensor."""
+    limits = limits or RunLimits()
+    namespace = fresh_namespace()
+    output = CappedOutput(limits.max_output_bytes, limits.output_flood_bytes)
+    problems: list[str] = []
+    seed_everything(seed)
+    torch.set_grad_enabled(True)
+    linecache.cache[SNIPPET_FILENAME] = (len(code), None, code.splitlines(True), SNIPPET_FILENAME)
+
+    error: BaseException | None = None
+    tracer = LineTracer(SNIPPET_FILENAME, max_steps=limits.max_steps) if trace else None
+    monitor = BackwardMonitor()
+    figures = FigureCollector(limits.max_figures, limits.max_figure_bytes)
+    started = time.perf_counter()
+    saved_streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = StreamProxy(output, "stdout"), StreamProxy(output, "stderr")
+    try:
+        compiled = compile(code, SNIPPET_FILENAME, "exec", dont_inherit=True)
+        _start_alarm(timeout_s)
+        with figures, monitor:
+            _execute(compiled, namespace, tracer)
+    except BaseException as exc:  # the snippet may raise anything, SystemExit included
+        error = None if _is_clean_exit(exc) else exc
+    finally:
+        _stop_alarm()
+        sys.stdout, sys.stderr = saved_streams
+    duration_ms = (time.perf_counter() - started) * 1000
+
+    listed = iter_tensors(namespace)
+    modules = iter_modules(namespace)
+    tensors = _safely(problems, "tensors", lambda: describe_named(listed), [])
+    report: dict[str, Any] = {
+        "ok": error is None,
+        "stdout": output.text("stdout"),
+        "stderr": output.text("stderr"),
+        "truncated": output.truncated,
+        "duration_ms": round(duration_ms, 3),
+        "tensors": tensors,
+        "modules": _safely(
+            problems, "modules", lambda: [describe_module(n, m) for n, m in modules], []
+        ),
+        "graph": _safely(
+            problems,
+            "graph",
+            lambda: build_graph(
+                listed, named_parameters(modules), max_nodes=limits.max_graph_nodes
+            ).to_json(),
+            {"nodes": [], "edges": [], "truncated": False, "dot": ""},
+        ),
+        "figures": figures.figures,
+        "figures_dropped": figures.dropped,
+        "steps": tracer.steps if tracer else [],
+        "steps_truncated": bool(tracer and tracer.truncated),
+        "warnings": [],
+        "error": None,
+    }
+    if error is None:
+        report["warnings"] = _safely(
+            problems, "warnings", lambda: find_warnings(tracer, monitor, code, tensors), []
+        )
+    else:
+        report["error"] = describe_error(error, code, tensors, lang, limits, problems)
+    if problems:
+        report["inspection_problems"] = problems
+    return report
+
+
+def describe_error(
+    exc: BaseException,
+    code: str,
+    tensors: list[dict[str, Any]],
+    lang: str,
+    limits: RunLimits,
+    problems: list[str],
+) -> dict[str, Any]:
+    """The `error` object: what raised, where, which operands, and the catalog's why/fix."""
+    error = describe_exception(exc)
+    located = failing_frame(exc)
+    line_source = None
+    if error["line"] is not None and 0 < error["line"] <= len(code.splitlines()):
+        line_source = code.splitlines()[error["line"] - 1].strip()
+    if located is not None and line_source and not isinstance(exc, TimeLimit | OutputFlood):
+        frame, _ = located
+        error["operands"] = _safely(
+            problems,
+            "operands",
+            lambda: failing_operands(line_source, frame.f_globals, frame.f_locals),
+            [],
+        )
+    limit_type = _limit_error_type(exc)
+    if limit_type is not None:
+        error["type"] = limit_type
+        error["message"] = _limit_message(limit_type, exc, limits)
+        return error
+    facts = ErrorFacts(
+        type=error["type"],
+        message=error["message"],
+        line_source=line_source,
+        tensors=tensors,
+        operands=error["operands"],
+    )
+    explanation = _safely(problems, "explanation", lambda: explain(facts, lang), None)
+    error["explanation"] = None if explanation is None else explanation.to_json()
+    return error
+
+
+def _execute(compiled: CodeType, namespace: dict[str, Any], tracer: LineTracer | None) -> None:
+    if tracer is None:
+        exec(compiled, namespace)
+    else:
+        with tracer:
+            exec(compiled, namespace)
+
+
+def _is_clean_exit(exc: BaseException) -> bool:
+    return isinstance(exc, SystemExit) and exc.code in (None, 0)
+
+
+def _limit_error_type(exc: BaseException) -> str | None:
+    if isinstance(exc, TimeLimit):
+        return "TimeLimitExceeded"
+    if isinstance(exc, OutputFlood):
+        return "OutputLimitExceeded"
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)
+    ):
+        return "MemoryLimitExceeded"
+    return None
+
+
+def _limit_message(kind: str, exc: BaseException, limits: RunLimits) -> str:
+    if kind == "TimeLimitExceeded":
+        return f"The snippet ran longer than its time limit ({exc}) and was stopped."
+    if kind == "OutputLimitExceeded":
+        return (
+            f"The snippet printed more than {limits.output_flood_bytes // 1024} KiB and was "
+            f"stopped; the first {limits.max_output_bytes // 1024} KiB are kept."
+        )
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (
+        f"The snippet tried to allocate more memory than a run may use "
+        f"({limits.memory_bytes // 2**20} MiB): {detail}"
+    )
+
+
+def _start_alarm(timeout_s: float | None) -> None:
+    if not timeout_s:
+        return
+
+    def _on_alarm(signum: int, frame: object) -> None:
+        raise TimeLimit(f"{timeout_s:g} s")
+
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+
+
+def _stop_alarm() -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _safely(problems: list[str], part: str, build: Callable[[], T], fallback: T) -> T:
+    """Build one part of the report; an inspection bug is reported, never raised."""
+    try:
+        return build()
+    except Exception as exc:
+        problems.append(f"{part}: {type(exc).__name__}: {exc}")
+        return fallback

@@ -1,0 +1,88 @@
+"""`RunService.run`: the one path from a request to a report, shared by the API and pages.
+
+It checks what the sandbox should never see (oversized or malformed source), admits the
+run under the concurrency limit, and hands it to the executor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncIterator
+
+from app.config import Settings
+from app.errors import AtCapacity, InvalidSnippet, SnippetTooLarge
+from app.sandbox.executor import ForkServerExecutor
+from app.schemas import RunRequest, RunResponse
+
+
+class Admission:
+    """At most `max_running` runs at once and `max_waiting` queued behind them.
+
+    A full queue answers at once with 429 rather than letting requests pile up: under
+    overload a client learns to come back, instead of timing out.
+    """
+
+    def __init__(self, max_running: int, max_waiting: int, max_wait_s: float) -> None:
+        self.max_running = max_running
+        self.max_waiting = max_waiting
+        self.max_wait_s = max_wait_s
+        self.running = 0
+        self.waiting = 0
+        self._slots = asyncio.Semaphore(max_running)
+
+    def retry_after_s(self) -> int:
+        return max(1, math.ceil((self.waiting + 1) / self.max_running))
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        if self._slots.locked() and self.waiting >= self.max_waiting:
+            raise AtCapacity("the server is at capacity", self.retry_after_s())
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.max_wait_s)
+        except TimeoutError:
+            raise AtCapacity("waited too long for a free slot", self.retry_after_s()) from None
+        finally:
+            self.waiting -= 1
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._slots.release()
+
+
+class RunService:
+    """Validates, admits and executes runs."""
+
+    def __init__(self, settings: Settings, executor: ForkServerExecutor) -> None:
+        self.settings = settings
+        self.executor = executor
+        self.admission = Admission(settings.max_runs, settings.queue_size, settings.queue_wait_s)
+
+    def check_source(self, code: str) -> None:
+        """Reject what cannot be a snippet before any process is forked for it."""
+        try:
+            size = len(code.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            raise InvalidSnippet(f"the code is not valid UTF-8 text: {exc.reason}") from None
+        if size > self.settings.max_code_bytes:
+            raise SnippetTooLarge(
+                f"the snippet is {size} bytes; the limit is {self.settings.max_code_bytes}"
+            )
+        if "\x00" in code:
+            raise InvalidSnippet("the code contains a NUL byte")
+
+    async def run(self, request: RunRequest) -> RunResponse:
+        self.check_source(request.code)
+        timeout_s = self.settings.clamp_timeout(request.timeout_s)
+        payload = {
+            "code": request.code,
+            "seed": request.seed,
+            "trace": request.trace,
+            "lang": request.lang,
+        }
+        async with self.admission.slot():
+            return await self.executor.run(payload, timeout_s)

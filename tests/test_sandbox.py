@@ -1,0 +1,192 @@
+"""The sandbox's limits, each stated as what the student sees, and a normal run right after.
+
+Every attack here is bounded (a few hundred processes at most, a flood of bounded size) and
+no test sends a machine-wide signal: CI runs as root on a shared machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LiveServer
+
+HEALTHY = "ok_after = torch.ones(2) * 2"
+
+
+@pytest.fixture
+def then_healthy(run_snippet):
+    """After each attack, a normal run must still work."""
+    yield
+    report = run_snippet(HEALTHY)
+    assert report["error"] is None, report["error"]
+    assert report["tensors"][0]["values"] == [2.0, 2.0]
+
+
+def error_of(report: dict) -> tuple[str, str]:
+    assert report["ok"] is False
+    return report["error"]["type"], report["error"]["message"]
+
+
+def test_infinite_loop_is_stopped_at_the_time_limit(run_snippet, then_healthy) -> None:
+    report = run_snippet("x = torch.ones(1)\nwhile True:\n    pass", timeout_s=1)
+    kind, message = error_of(report)
+    assert kind == "TimeLimitExceeded" and "time limit" in message
+    assert report["error"]["line"] in (2, 3)
+    assert [t["name"] for t in report["tensors"]] == ["x"]  # the state when it was stopped
+
+
+def test_sleeping_forever_is_stopped_too(run_snippet, then_healthy) -> None:
+    report = run_snippet("import time\ntime.sleep(10**6)", timeout_s=1)
+    assert error_of(report)[0] == "TimeLimitExceeded"
+
+
+def test_a_loop_that_swallows_the_alarm_is_killed(run_snippet, then_healthy) -> None:
+    code = "while True:\n    try:\n        while True: pass\n    except BaseException: pass"
+    report = run_snippet(code, timeout_s=1)
+    assert error_of(report)[0] == "TimeLimitExceeded"
+
+
+def test_a_huge_tensor_is_a_memory_limit_error(run_snippet, then_healthy) -> None:
+    report = run_snippet("small = torch.ones(3)\nhuge = torch.empty(10**11)")
+    kind, message = error_of(report)
+    assert kind == "MemoryLimitExceeded" and "memory" in message
+    assert report["error"]["line"] == 2
+
+
+def test_a_loop_of_big_tensors_hits_the_memory_limit(run_snippet, then_healthy) -> None:
+    report = run_snippet("keep = []\nfor _ in range(64):\n    keep.append(torch.ones(2**26))")
+    assert error_of(report)[0] == "MemoryLimitExceeded"
+
+
+def test_a_huge_bytearray_is_a_memory_limit_error(run_snippet, then_healthy) -> None:
+    report = run_snippet("b = bytearray(50 * 2**30)")
+    assert error_of(report)[0] == "MemoryLimitExceeded"
+
+
+def test_a_print_flood_is_truncated_then_stopped(run_snippet, then_healthy) -> None:
+    report = run_snippet("while True:\n    print('spam' * 100)")
+    assert report["truncated"] is True
+    assert len(report["stdout"].encode()) <= 64 * 1024
+    assert report["stdout"].startswith("spam")
+    assert error_of(report)[0] == "OutputLimitExceeded"
+
+
+def test_output_over_the_cap_is_truncated_and_the_run_still_succeeds(run_snippet) -> None:
+    report = run_snippet("print('x' * 100_000)")
+    assert report["error"] is None and report["truncated"] is True
+    assert len(report["stdout"]) == 64 * 1024
+
+
+def test_c_level_output_is_captured(run_snippet) -> None:
+    report = run_snippet("import os\nos.write(1, b'raw\\n')\nos.write(2, b'err\\n')")
+    assert "raw" in report["stdout"] and "err" in report["stderr"]
+
+
+def test_no_network_not_even_loopback(run_snippet, then_healthy) -> None:
+    report = run_snippet(
+        "import socket\nsocket.create_connection(('127.0.0.1', 8000), timeout=1)"
+    )
+    assert report["error"]["type"] in ("OSError", "ConnectionRefusedError", "PermissionError")
+    assert "unreachable" in report["error"]["message"].lower() or "refused" in \
+        report["error"]["message"].lower() or "disabled" in report["error"]["message"]
+
+
+def test_a_bounded_fork_loop_leaves_no_process_behind(run_snippet, then_healthy) -> None:
+    code = (
+        "import ctypes, os, time\nmade = 0\nfailed = None\n"
+        "for _ in range(300):\n"
+        "    try:\n"
+        "        pid = os.fork()\n"
+        "    except OSError as e:\n"
+        "        failed = str(e)\n"
+        "        break\n"
+        "    if pid == 0:\n"
+        "        ctypes.CDLL(None).prctl(15, b'tp-fork-child', 0, 0, 0)\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    made += 1\n"
+        "print(made, failed)\n"
+    )
+    report = run_snippet(code, timeout_s=5)
+    made = int(report["stdout"].split()[0])
+    assert made < 300, "the process limit should stop the loop"
+    assert "Resource temporarily unavailable" in report["stdout"]
+    assert _processes_named("tp-fork-child") == 0
+
+
+def test_a_run_cannot_see_the_servers_environment(run_snippet) -> None:
+    report = run_snippet("import os\nenv = dict(os.environ)\nprint(sorted(env))")
+    assert "PLAYGROUND_DATA_DIR" not in report["stdout"]
+
+
+def test_a_run_cannot_kill_the_server(server: LiveServer, run_snippet, then_healthy) -> None:
+    report = run_snippet("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    assert server.process.poll() is None
+    assert report is not None
+
+
+def test_os_exit_is_reported_plainly(run_snippet, then_healthy) -> None:
+    report = run_snippet("print('before')\nimport os\nos._exit(3)")
+    kind, message = error_of(report)
+    assert kind == "SandboxViolation" and "exit status 3" in message
+    assert report["stdout"] == "" or "before" in report["stdout"]
+
+
+def test_a_segfault_is_reported_plainly(run_snippet, then_healthy) -> None:
+    report = run_snippet("import ctypes\nctypes.string_at(0)")
+    kind, message = error_of(report)
+    assert kind == "SandboxViolation" and "SIGSEGV" in message
+
+
+def test_garbage_in_the_result_channel_is_a_sandbox_violation(run_snippet, then_healthy) -> None:
+    code = (
+        "import os, socket\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        s = socket.socket(fileno=os.dup(fd))\n"
+        "        if s.type == socket.SOCK_STREAM:\n"
+        "            s.sendall(b'{\"ok\": \"garbage\"}\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    assert error_of(run_snippet(code))[0] == "SandboxViolation"
+
+
+def test_the_fork_server_is_restarted_after_it_dies(server: LiveServer, run_snippet) -> None:
+    import httpx
+
+    pid = _forkserver_pid(server)
+    os.kill(pid, 9)
+    report = run_snippet(HEALTHY)
+    assert report["error"] is None
+    health = httpx.get(f"{server.url}/api/v1/health").json()
+    assert health["executor_alive"] and health["isolation"]["restarts"] >= 1
+
+
+def _forkserver_pid(server: LiveServer) -> int:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if b"app.sandbox.forkserver" in cmdline and f"PPid:\t{server.process.pid}\n" in \
+                    status:
+                return int(entry.name)
+    raise AssertionError("no fork-server found")
+
+
+def _processes_named(name: str) -> int:
+    count = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == name:
+                count += 1
+        except OSError:
+            continue
+    return count
