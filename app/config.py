@@ -56,12 +56,6 @@ class Settings(BaseSettings):
         16, ge=1, le=4096, description="Largest file a run may write in its scratch dir."
     )
     max_figures: int = Field(8, ge=0, le=64, description="Matplotlib figures returned per run.")
-    pool_size: int = Field(
-        default_factory=lambda: os.cpu_count() or 2,
-        ge=0,
-        le=256,
-        description="Pre-forked, already isolated children kept waiting for code.",
-    )
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."
     )

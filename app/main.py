@@ -7,33 +7,40 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from app import __version__
 from app.config import Settings
 from app.errors import PlaygroundError
 from app.sandbox.executor import ForkServerExecutor
 from app.service import RunService
-from app.web import api
+from app.store import ShareStore
+from app.web import api, pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     executor = ForkServerExecutor(
         settings.run_limits(),
-        pool_size=settings.pool_size,
+        slot_count=settings.max_runs + 1,  # a spare slot is ready while one resets
         cache_dir=settings.data_dir.resolve() / "cache",
     )
+    store = ShareStore(settings.data_dir / "playground.sqlite3", settings.max_code_bytes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store.open()
         await executor.start()
         try:
             yield
         finally:
             await executor.stop()
+            store.close()
 
     app = FastAPI(
         title="Tensor Playground",
@@ -44,16 +51,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = RunService(settings, executor)
+    app.state.store = store
+    app.state.templates = pages.build_templates()
     app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     install_error_handlers(app)
     return app
 
 
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page; the API under /api answers JSON whatever it is asked."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith("/api/")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """One JSON shape, `{"error": code, "detail": ...}`, for every non-200 answer."""
+    """One JSON shape, `{"error": code, "detail": ...}`, for every non-200 answer.
+
+    A browser asking for HTML gets the same facts as `error.html` instead.
+    """
 
     @app.exception_handler(PlaygroundError)
-    async def playground_error(request: Request, exc: PlaygroundError) -> JSONResponse:
+    async def playground_error(request: Request, exc: PlaygroundError) -> Response:
+        if wants_html(request):
+            return pages.error_page(request, exc.status_code, exc.detail, exc.headers())
         return JSONResponse(
             {"error": exc.code, "detail": exc.detail},
             status_code=exc.status_code,
@@ -61,11 +83,20 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_body(request: Request, exc: RequestValidationError) -> Response:
         detail = [
             {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
         ]
+        if wants_html(request):
+            text = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in detail)
+            return pages.error_page(request, 422, text)
         return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if wants_html(request):
+            return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
+        return await http_exception_handler(request, exc)
 
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

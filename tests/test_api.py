@@ -35,8 +35,20 @@ def test_the_issue_example_reports_strides_sharing_and_the_error(run_snippet) ->
 
 def test_a_clean_run_has_every_contract_field(run_snippet) -> None:
     report = run_snippet("a = torch.ones(2)\nprint('hi')")
-    for field in ("ok", "stdout", "stderr", "truncated", "duration_ms", "tensors", "modules",
-                  "graph", "figures", "steps", "warnings", "error"):
+    for field in (
+        "ok",
+        "stdout",
+        "stderr",
+        "truncated",
+        "duration_ms",
+        "tensors",
+        "modules",
+        "graph",
+        "figures",
+        "steps",
+        "warnings",
+        "error",
+    ):
         assert field in report
     assert report["ok"] is True and report["error"] is None
     assert report["stdout"] == "hi\n" and report["truncated"] is False
@@ -104,7 +116,11 @@ def test_modules_list_parameters_and_buffers(run_snippet) -> None:
     (module,) = report["modules"]
     assert module["type"] == "Sequential" and module["training"] is True
     assert [p["name"] for p in module["parameters"]] == [
-        "model.0.weight", "model.0.bias", "model.1.weight", "model.1.bias"]
+        "model.0.weight",
+        "model.0.bias",
+        "model.1.weight",
+        "model.1.bias",
+    ]
     assert module["parameters"][0]["shape"] == [2, 3]
     assert "model.1.running_mean" in [b["name"] for b in module["buffers"]]
 
@@ -161,7 +177,7 @@ def test_openapi_docs_are_served(server: LiveServer) -> None:
 
 
 def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
-    busy = start_server(tmp_path, max_runs=1, queue_size=0, pool_size=1)
+    busy = start_server(tmp_path, max_runs=1, queue_size=0)
     try:
         slow = threading.Thread(target=busy.post_run, args=("import time\ntime.sleep(2)",))
         slow.start()

@@ -86,12 +86,13 @@ def test_c_level_output_is_captured(run_snippet) -> None:
 
 
 def test_no_network_not_even_loopback(run_snippet, then_healthy) -> None:
-    report = run_snippet(
-        "import socket\nsocket.create_connection(('127.0.0.1', 8000), timeout=1)"
-    )
+    report = run_snippet("import socket\nsocket.create_connection(('127.0.0.1', 8000), timeout=1)")
     assert report["error"]["type"] in ("OSError", "ConnectionRefusedError", "PermissionError")
-    assert "unreachable" in report["error"]["message"].lower() or "refused" in \
-        report["error"]["message"].lower() or "disabled" in report["error"]["message"]
+    assert (
+        "unreachable" in report["error"]["message"].lower()
+        or "refused" in report["error"]["message"].lower()
+        or "disabled" in report["error"]["message"]
+    )
 
 
 def test_a_bounded_fork_loop_leaves_no_process_behind(run_snippet, then_healthy) -> None:
@@ -114,7 +115,7 @@ def test_a_bounded_fork_loop_leaves_no_process_behind(run_snippet, then_healthy)
     made = int(report["stdout"].split()[0])
     assert made < 300, "the process limit should stop the loop"
     assert "Resource temporarily unavailable" in report["stdout"]
-    assert _processes_named("tp-fork-child") == 0
+    assert _eventually_none_named("tp-fork-child")
 
 
 def test_a_run_cannot_see_the_servers_environment(run_snippet) -> None:
@@ -148,7 +149,7 @@ def test_garbage_in_the_result_channel_is_a_sandbox_violation(run_snippet, then_
         "    try:\n"
         "        s = socket.socket(fileno=os.dup(fd))\n"
         "        if s.type == socket.SOCK_STREAM:\n"
-        "            s.sendall(b'{\"ok\": \"garbage\"}\\n')\n"
+        '            s.sendall(b\'{"ok": "garbage"}\\n\')\n'
         "    except OSError:\n"
         "        pass\n"
         "os._exit(0)\n"
@@ -175,10 +176,21 @@ def _forkserver_pid(server: LiveServer) -> int:
                 status = (entry / "status").read_text()
             except OSError:
                 continue
-            if b"app.sandbox.forkserver" in cmdline and f"PPid:\t{server.process.pid}\n" in \
-                    status:
+            if b"app.sandbox.forkserver" in cmdline and f"PPid:\t{server.process.pid}\n" in status:
                 return int(entry.name)
     raise AssertionError("no fork-server found")
+
+
+def _eventually_none_named(name: str, within_s: float = 3.0) -> bool:
+    """The report comes back before the slot's keeper sweeps its namespace; allow for that."""
+    import time
+
+    deadline = time.monotonic() + within_s
+    while _processes_named(name):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _processes_named(name: str) -> int:
@@ -190,3 +202,20 @@ def _processes_named(name: str) -> int:
         except OSError:
             continue
     return count
+
+
+def test_a_run_is_an_unprivileged_user_that_cannot_read_root_files(run_snippet) -> None:
+    report = run_snippet(
+        "import os\nprint(os.getuid())\n"
+        "for path in ('/etc/shadow', '/root/.bashrc', '/root/.profile'):\n"
+        "    try:\n        open(path).read()\n        print('READ', path)\n"
+        "    except OSError as e:\n        print('denied', path)\n"
+    )
+    lines = report["stdout"].split()
+    assert int(lines[0]) >= 200_000
+    assert "READ" not in report["stdout"]
+
+
+def test_lazy_stdlib_imports_still_work_as_that_user(run_snippet) -> None:
+    report = run_snippet("import fractions, statistics, decimal\nx = statistics.mean([1, 2])")
+    assert report["error"] is None, report["error"]

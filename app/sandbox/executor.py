@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import json
 import logging
-import os
 import socket
 import subprocess
 import sys
@@ -36,9 +35,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 class ForkServerExecutor:
     """Runs snippets in sandboxed children of one warm fork-server process."""
 
-    def __init__(self, limits: RunLimits, pool_size: int, cache_dir: Path) -> None:
+    def __init__(self, limits: RunLimits, slot_count: int, cache_dir: Path) -> None:
         self.limits = limits
-        self.pool_size = pool_size
+        self.slot_count = slot_count
         self.cache_dir = cache_dir
         self.info: dict[str, Any] = {}
         self.restarts = 0
@@ -81,8 +80,8 @@ class ForkServerExecutor:
                 "app.sandbox.forkserver",
                 "--limits",
                 json.dumps(self.limits.to_json()),
-                "--pool-size",
-                str(self.pool_size),
+                "--slots",
+                str(self.slot_count),
                 "--control-fd",
                 str(control_theirs.fileno()),
                 "--events-fd",
@@ -207,6 +206,8 @@ class ForkServerExecutor:
             pass
         finally:
             writer.close()
+        if line is not None:
+            return line, None  # a complete report: how the process then exits does not matter
         try:
             child_exit = await asyncio.wait_for(asyncio.shield(exit_future), hard_deadline)
         except TimeoutError:

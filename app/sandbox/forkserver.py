@@ -6,15 +6,17 @@ It is single-threaded on purpose (forking a threaded process is a deadlock lotte
 never runs user code itself. Its loop:
 
     control packet {"op": "run", "id", "timeout_s"} + data fd
-        -> hand the fd to an idle worker, start that run's wall-clock deadline
-    SIGCHLD -> reap the worker's keeper, send {"op": "exit", "id", ...} on the events socket
-    deadline passed -> kill the run (its whole pid namespace goes with it)
+        -> hand the fd to a ready slot's waiting worker, start the run's deadline
+    slot says {"op": "exit", ...} -> forward it, with the run id, on the events socket
+    deadline passed -> SIGUSR1 to the slot's keeper, which kills everything in its namespace
+    a slot dies (SIGCHLD) -> report its run, if any, and open a new slot
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import selectors
@@ -29,15 +31,17 @@ from dataclasses import dataclass
 from app.sandbox import isolation
 from app.sandbox.limits import RunLimits, current_virtual_size
 from app.sandbox.protocol import (
-    decode_wait_status,
+    MAX_CONTROL_MESSAGE,
+    decode,
     encode,
     receive_with_fd,
     send_with_fd,
 )
-from app.sandbox.worker import NAMESPACES, SandboxConfig, read_captured, spawn_worker
+from app.sandbox.slot import SLOT_NAMESPACES, SandboxConfig, open_slot
 
 KILL_GRACE_S = 1.0
-EXIT_REPORT_OUTPUT = 32 * 1024
+FIRST_UID = 200_000  # one uid per slot: runs cannot signal or count against each other
+UID_COUNT = 4096
 
 
 def warm_up() -> dict[str, str]:
@@ -55,8 +59,8 @@ def warm_up() -> dict[str, str]:
     torch.set_num_interop_threads(1)
     import matplotlib.pyplot as plt
     import numpy  # noqa: F401
-    import torch._dynamo  # noqa: F401
-    import torch.utils.data  # noqa: F401
+    import torch._dynamo
+    import torch.utils.data
 
     from app.sandbox import runner
 
@@ -81,7 +85,7 @@ def namespaces_available() -> bool:
     pid = os.fork()
     if pid == 0:
         try:
-            isolation.unshare(NAMESPACES)
+            isolation.unshare(SLOT_NAMESPACES)
             os._exit(0)
         except BaseException:
             os._exit(1)
@@ -89,11 +93,20 @@ def namespaces_available() -> bool:
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
+def runtime_paths() -> list[str]:
+    """Where the interpreter and its packages live: what a worker must still be able to read."""
+    return [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
+
+
 @dataclass(slots=True)
-class Worker:
-    keeper: int
+class Slot:
+    """One sandbox slot (see slot.py) as the fork-server tracks it."""
+
+    opener: int
     channel: socket.socket
-    workdir: str
+    uid: int
+    keeper: int | None = None
+    ready: bool = False
     run_id: int | None = None
     deadline: float | None = None
     timed_out: bool = False
@@ -101,114 +114,138 @@ class Worker:
 
 
 class ForkServer:
-    """Owns the idle pool and the running workers; see the module docstring."""
+    """Dispatches runs to ready slots, enforces deadlines, replaces slots that die."""
 
-    def __init__(self, config: SandboxConfig, pool_size: int, events: socket.socket) -> None:
+    def __init__(self, config: SandboxConfig, slot_count: int, events: socket.socket) -> None:
         self.config = config
-        self.pool_size = pool_size
+        self.slot_count = slot_count
         self.events = events
         self.scratch = tempfile.mkdtemp(prefix="tensor-playground-")
-        self.idle: collections.deque[Worker] = collections.deque()
-        self.by_keeper: dict[int, Worker] = {}
+        os.chmod(self.scratch, 0o711)  # workers may enter their own dir, not list the others
+        self.free_uids = collections.deque(range(FIRST_UID, FIRST_UID + UID_COUNT))
+        self.slots: dict[int, Slot] = {}  # by opener pid
+        self.waiting: collections.deque[tuple[int, float, int]] = collections.deque()
+        self.selector = selectors.DefaultSelector()
 
-    def spawn(self) -> Worker:
+    def open(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        workdir = tempfile.mkdtemp(dir=self.scratch)
-        keeper = spawn_worker(theirs, workdir, self.config)
+        uid = self.free_uids.popleft()
+        workdir = os.path.join(self.scratch, str(uid))
+        os.makedirs(workdir, mode=0o700, exist_ok=True)
+        opener = open_slot(theirs, workdir, uid, self.config)
         theirs.close()
-        worker = Worker(keeper, ours, workdir)
-        self.by_keeper[keeper] = worker
-        return worker
+        slot = Slot(opener, ours, uid)
+        self.slots[opener] = slot
+        self.selector.register(ours, selectors.EVENT_READ, slot)
 
     def refill(self) -> None:
-        while len(self.idle) < self.pool_size:
-            self.idle.append(self.spawn())
+        while len(self.slots) < self.slot_count:
+            self.open()
 
-    def start_run(self, run_id: int, timeout_s: float, data_fd: int) -> None:
-        try:
-            while True:
-                worker = self.idle.popleft() if self.idle else self.spawn()
-                try:
-                    send_with_fd(worker.channel, {"op": "run"}, data_fd)
-                    break
-                except OSError:
-                    self._kill(worker)  # died while idle; reaped by the SIGCHLD path
-        finally:
+    def request_run(self, run_id: int, timeout_s: float, data_fd: int) -> None:
+        self.waiting.append((run_id, timeout_s, data_fd))
+        self.dispatch()
+
+    def dispatch(self) -> None:
+        """Hand waiting runs to ready slots, oldest first."""
+        while self.waiting:
+            slot = next((s for s in self.slots.values() if s.ready), None)
+            if slot is None:
+                return
+            run_id, timeout_s, data_fd = self.waiting.popleft()
+            try:
+                send_with_fd(slot.channel, {"op": "run"}, data_fd)
+            except OSError:
+                self.waiting.appendleft((run_id, timeout_s, data_fd))
+                self._close_slot(slot)
+                continue
             os.close(data_fd)
-        worker.run_id = run_id
-        worker.deadline = time.monotonic() + timeout_s + KILL_GRACE_S
+            slot.ready = False
+            slot.run_id = run_id
+            slot.deadline = time.monotonic() + timeout_s + KILL_GRACE_S
+            slot.timed_out = False
+
+    def on_message(self, slot: Slot) -> None:
+        try:
+            data = slot.channel.recv(MAX_CONTROL_MESSAGE)
+            message = decode(data) if data else None
+        except (OSError, ValueError):
+            message = None
+        if message is None:
+            self._close_slot(slot)
+            return
+        op = message.get("op")
+        if op == "keeper":
+            slot.keeper = int(message["pid"])
+        elif op == "ready":
+            slot.ready = True
+        elif op == "exit" and slot.run_id is not None:
+            self.send({**message, "id": slot.run_id, "timed_out": slot.timed_out})
+            slot.run_id = slot.deadline = slot.killed_at = None
 
     def enforce_deadlines(self) -> None:
         now = time.monotonic()
-        for worker in list(self.by_keeper.values()):
-            if worker.deadline is not None and now >= worker.deadline and not worker.timed_out:
-                worker.timed_out = True
-                worker.killed_at = now
-                self._signal(worker.keeper, signal.SIGTERM)
-            elif worker.killed_at is not None and now >= worker.killed_at + KILL_GRACE_S:
-                self._kill(worker)
+        for slot in list(self.slots.values()):
+            if slot.run_id is None or slot.deadline is None:
+                continue
+            if now >= slot.deadline and not slot.timed_out:
+                slot.timed_out = True
+                slot.killed_at = now
+                if slot.keeper is not None:
+                    _signal(slot.keeper, signal.SIGUSR1)  # the keeper kills its namespace
+            elif slot.killed_at is not None and now >= slot.killed_at + KILL_GRACE_S:
+                self._close_slot(slot)  # the keeper did not answer: drop the whole slot
 
     def next_wakeup(self) -> float | None:
-        times = [w.deadline for w in self.by_keeper.values() if w.deadline and not w.timed_out]
-        times += [w.killed_at + KILL_GRACE_S for w in self.by_keeper.values() if w.killed_at]
+        times = [s.deadline for s in self.slots.values() if s.deadline and not s.timed_out]
+        times += [s.killed_at + KILL_GRACE_S for s in self.slots.values() if s.killed_at]
         return max(0.0, min(times) - time.monotonic()) if times else None
 
     def reap(self) -> None:
         while True:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            worker = self.by_keeper.pop(pid, None)
-            if worker is None:
-                continue
-            if worker in self.idle:
-                self.idle.remove(worker)
-            if worker.run_id is not None:
-                self._report_exit(worker, status)
-            worker.channel.close()
-            shutil.rmtree(worker.workdir, ignore_errors=True)
+            slot = self.slots.get(pid)
+            if slot is not None:
+                self._close_slot(slot)
 
-    def _report_exit(self, worker: Worker, status: int) -> None:
-        exit_code, signum = decode_wait_status(status)
-        stdout, more_out = read_captured(worker.workdir, "stdout", EXIT_REPORT_OUTPUT)
-        stderr, more_err = read_captured(worker.workdir, "stderr", EXIT_REPORT_OUTPUT)
-        self.send(
-            {
-                "op": "exit",
-                "id": worker.run_id,
-                "exit_code": exit_code,
-                "signal": signum,
-                "timed_out": worker.timed_out,
-                "stdout": stdout,
-                "stderr": stderr,
-                "output_truncated": more_out or more_err,
-            }
-        )
+    def _close_slot(self, slot: Slot) -> None:
+        """Forget a slot (its processes die with the opener), reporting any run it held."""
+        if self.slots.pop(slot.opener, None) is None:
+            return
+        _signal(slot.opener, signal.SIGKILL)
+        self.selector.unregister(slot.channel)
+        slot.channel.close()
+        if slot.run_id is not None:
+            self.send({
+                "op": "exit", "id": slot.run_id, "exit_code": None,
+                "signal": signal.SIGKILL, "timed_out": slot.timed_out,
+            })
+        self.free_uids.append(slot.uid)
 
     def send(self, message: dict) -> None:
         self.events.sendall(encode(message))
 
     def shutdown(self) -> None:
-        for worker in list(self.by_keeper.values()):
-            self._kill(worker)
+        for slot in list(self.slots.values()):
+            _signal(slot.opener, signal.SIGKILL)
         deadline = time.monotonic() + 2
-        while self.by_keeper and time.monotonic() < deadline:
-            self.reap()
-            time.sleep(0.01)
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    time.sleep(0.01)
+            except ChildProcessError:
+                break
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def _kill(self, worker: Worker) -> None:
-        self._signal(worker.keeper, signal.SIGKILL)
 
-    @staticmethod
-    def _signal(pid: int, signum: int) -> None:
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
+def _signal(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
 
 
 def serve(server: ForkServer, control: socket.socket) -> None:
@@ -217,31 +254,33 @@ def serve(server: ForkServer, control: socket.socket) -> None:
     os.set_blocking(wakeup_write, False)
     signal.set_wakeup_fd(wakeup_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    selector = selectors.DefaultSelector()
-    selector.register(control, selectors.EVENT_READ, "control")
-    selector.register(wakeup_read, selectors.EVENT_READ, "wakeup")
+    server.selector.register(control, selectors.EVENT_READ, "control")
+    server.selector.register(wakeup_read, selectors.EVENT_READ, "wakeup")
     server.refill()
     while True:
-        for key, _ in selector.select(server.next_wakeup()):
+        for key, _ in server.selector.select(server.next_wakeup()):
             if key.data == "wakeup":
                 os.read(wakeup_read, 4096)
-                continue
-            message, fd = receive_with_fd(control)
-            if message is None:
-                return
-            if message.get("op") == "run" and fd is not None:
-                server.start_run(int(message["id"]), float(message["timeout_s"]), fd)
-            elif fd is not None:
-                os.close(fd)
+            elif key.data == "control":
+                message, fd = receive_with_fd(control)
+                if message is None:
+                    return
+                if message.get("op") == "run" and fd is not None:
+                    server.request_run(int(message["id"]), float(message["timeout_s"]), fd)
+                elif fd is not None:
+                    os.close(fd)
+            else:
+                server.on_message(key.data)
         server.reap()
         server.enforce_deadlines()
         server.refill()
+        server.dispatch()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Tensor Playground fork-server")
     parser.add_argument("--limits", required=True, help="RunLimits as JSON")
-    parser.add_argument("--pool-size", type=int, default=2)
+    parser.add_argument("--slots", type=int, default=2)
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--events-fd", type=int, required=True)
     args = parser.parse_args(argv)
@@ -251,20 +290,33 @@ def main(argv: list[str] | None = None) -> int:
     events = socket.socket(fileno=args.events_fd)
     versions = warm_up()
     use_namespaces = namespaces_available()
+    staging = tempfile.mkdtemp(prefix="tensor-playground-stage-")
     config = SandboxConfig(
         limits=RunLimits.from_json(json.loads(args.limits)),
         base_virtual_bytes=current_virtual_size(),
         use_namespaces=use_namespaces,
+        drop_privileges=use_namespaces and os.geteuid() == 0,
+        expose=isolation.hidden_ancestors(runtime_paths()),
+        staging=staging,
     )
     import gc
 
     gc.freeze()  # children share the warm heap instead of copying it on the first GC
-    server = ForkServer(config, args.pool_size, events)
-    server.send({"op": "ready", "pid": os.getpid(), "namespaces": use_namespaces, **versions})
+    server = ForkServer(config, args.slots, events)
+    server.send(
+        {
+            "op": "ready",
+            "pid": os.getpid(),
+            "namespaces": use_namespaces,
+            "uid_per_run": config.drop_privileges,
+            **versions,
+        }
+    )
     try:
         serve(server, control)
     finally:
         server.shutdown()
+        shutil.rmtree(staging, ignore_errors=True)
     return 0
 
 

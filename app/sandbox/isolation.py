@@ -48,7 +48,7 @@ def forbid_new_privileges() -> None:
 def close_inherited_fds(keep: set[int]) -> None:
     """Close every descriptor but `keep`: the server's sockets, logs and database stay out."""
     start = 0
-    for fd in sorted(keep) + [None]:
+    for fd in [*sorted(keep), None]:
         end = 1 << 20 if fd is None else fd
         if start < end:
             os.closerange(start, end)
@@ -106,3 +106,75 @@ def block_sockets() -> None:
 
     socket.getaddrinfo = refuse  # type: ignore[assignment]
     socket.create_connection = refuse  # type: ignore[assignment]
+
+
+MS_RDONLY = 0x1
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_REMOUNT = 0x20
+MS_BIND = 0x1000
+MS_MOVE = 0x2000
+MS_REC = 0x4000
+MS_PRIVATE = 0x40000
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
+    result = _libc.mount(
+        None if source is None else source.encode(),
+        target.encode(),
+        None if fstype is None else fstype.encode(),
+        ctypes.c_ulong(flags),
+        data.encode() if data else None,
+    )
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"mount {source} -> {target}: {os.strerror(errno)}")
+
+
+def hidden_ancestors(paths: list[str]) -> dict[str, list[str]]:
+    """For each path an unprivileged user could not reach (an ancestor lacks o+x, like
+    root's 0700 home holding pyenv), map that ancestor to the paths below it to expose."""
+    plan: dict[str, list[str]] = {}
+    for path in sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}):
+        parts = path.split("/")
+        for depth in range(2, len(parts)):
+            ancestor = "/".join(parts[:depth])
+            if not os.stat(ancestor).st_mode & 0o001:
+                exposed = plan.setdefault(ancestor, [])
+                if not any(path == e or path.startswith(e + "/") for e in exposed):
+                    exposed[:] = [e for e in exposed if not e.startswith(path + "/")] + [path]
+                break
+    return plan
+
+
+def expose_below_hidden(plan: dict[str, list[str]], staging: str) -> None:
+    """In this (new, private) mount namespace, cover each hidden ancestor with an empty
+    tmpfs and bind back, read-only, only the paths the runtime needs."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    for n, (ancestor, exposed) in enumerate(plan.items()):
+        stages = []
+        for i, path in enumerate(exposed):
+            stage = os.path.join(staging, f"{n}-{i}")
+            os.makedirs(stage, exist_ok=True)
+            mount(path, stage, None, MS_BIND | MS_REC)
+            stages.append((stage, path))
+        mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
+        for stage, path in stages:
+            os.makedirs(path, exist_ok=True)
+            mount(stage, path, None, MS_MOVE)
+            mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+
+
+def drop_privileges(uid: int) -> None:
+    """Become an unprivileged user of our own (uid = gid), so RLIMIT_NPROC binds and the
+    server's files (0600/0700, owned by root) are out of reach."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def umount(target: str) -> None:
+    """Lazily detach the mount at `target` (MNT_DETACH): its files go when unused."""
+    if _libc.umount2(target.encode(), 2) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"umount {target}: {os.strerror(errno)}")

@@ -14,7 +14,6 @@ to the child, after its fork, and the fork-server never reads it.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 from dataclasses import dataclass
@@ -102,14 +101,3 @@ class ChildExit:
 
 
 _SIGNALS = {s.value for s in signal.Signals}
-
-
-def decode_wait_status(status: int) -> tuple[int | None, int | None]:
-    """(exit code, signal) of a run, from the wait status of its intermediate process,
-    which relays its child's death by a signal as exit code 128 + signal."""
-    if os.WIFSIGNALED(status):
-        return None, os.WTERMSIG(status)
-    code = os.WEXITSTATUS(status)
-    if code > 128:
-        return None, code - 128
-    return code, None

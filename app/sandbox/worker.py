@@ -1,112 +1,57 @@
-"""The child's side: become isolated, wait for a run, run it, report, exit.
+"""The worker's side of a run: drop into the sandbox, wait for a run, run it, report, exit.
 
-`spawn_worker` forks twice. The first child (the *keeper*) moves into new pid, network,
-IPC and UTS namespaces and forks the *worker*, which is pid 1 of its own pid namespace:
-when the worker ends, the kernel kills everything it started (fork bombs, daemons), and
-nothing it starts can see or signal other runs or the server. The keeper only waits and
-relays the worker's end as its exit status; killing the keeper kills the worker
-(PDEATHSIG), which tears the namespace down.
-
-All of this happens *before* a run is requested: idle workers wait, isolated, for the
-fork-server to hand them a data socket. The code arrives on that socket.
+A worker is forked by its slot's keeper (see slot.py) *before* any run is requested: it
+applies every per-process wall first, then blocks until the fork-server hands it a data
+socket. The code arrives on that socket, straight from the server.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import sys
-from dataclasses import dataclass
 
 from app.sandbox import isolation
 from app.sandbox.limits import RunLimits, apply_cpu_limit, apply_rlimits
 from app.sandbox.protocol import WORKER_SPAWN_FAILED, receive_with_fd
 
-NAMESPACES = (
-    isolation.CLONE_NEWPID | isolation.CLONE_NEWNET | isolation.CLONE_NEWIPC
-    | isolation.CLONE_NEWUTS
-)
+RUN_NAMESPACES = isolation.CLONE_NEWIPC  # SysV IPC objects die with the run
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class SandboxConfig:
-    """What a worker needs to know, fixed when the fork-server starts."""
-
-    limits: RunLimits
-    base_virtual_bytes: int
-    use_namespaces: bool
-
-
-def spawn_worker(channel: socket.socket, workdir: str, config: SandboxConfig) -> int:
-    """Fork a keeper (returned pid) whose worker waits on `channel` for a run."""
-    pid = os.fork()
-    if pid:
-        return pid
-    try:
-        _keeper(channel, workdir, config)
-    except BaseException:
-        os._exit(WORKER_SPAWN_FAILED)
-    os._exit(WORKER_SPAWN_FAILED)
-
-
-def _keeper(channel: socket.socket, workdir: str, config: SandboxConfig) -> None:
-    isolation.die_with_parent()
-    if config.use_namespaces:
-        isolation.unshare(NAMESPACES)
-    worker = os.fork()
-    if worker == 0:
-        _worker(channel, workdir, config)
-    channel.close()
-    isolation.close_inherited_fds(keep=set())
-
-    def stop(signum: int, frame: object) -> None:
-        _kill_quietly(worker)
-        os._exit(128 + signal.SIGKILL)
-
-    signal.signal(signal.SIGTERM, stop)
-    while True:
-        try:
-            _, status = os.waitpid(worker, 0)
-            break
-        except ChildProcessError:
-            os._exit(WORKER_SPAWN_FAILED)
-    if os.WIFSIGNALED(status):
-        os._exit(128 + os.WTERMSIG(status))
-    os._exit(os.WEXITSTATUS(status))
-
-
-def _kill_quietly(pid: int) -> None:
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _worker(channel: socket.socket, workdir: str, config: SandboxConfig) -> None:
+def serve_one_run(
+    channel: socket.socket,
+    workdir: str,
+    uid: int,
+    limits: RunLimits,
+    base_virtual_bytes: int,
+    *,
+    drop_privileges: bool,
+    block_network: bool,
+) -> None:
     """Isolate, wait for a data socket, run the snippet sent on it, exit. Never returns."""
     try:
         os.setsid()
-        isolation.die_with_parent()
+        isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
+        if drop_privileges:
+            isolation.unshare(RUN_NAMESPACES)
+            isolation.drop_privileges(uid)
+        isolation.die_with_parent()  # after the uid change, which clears it
         os.chdir(workdir)
         isolation.redirect_standard_fds(workdir)
-        isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
         isolation.scrub_environment(workdir)
-        if not config.use_namespaces:
+        if block_network:
             isolation.block_sockets()
         isolation.forbid_new_privileges()
-        apply_rlimits(config.limits, config.base_virtual_bytes)
+        apply_rlimits(limits, base_virtual_bytes)
         message, fd = receive_with_fd(channel)
     except BaseException:
         os._exit(WORKER_SPAWN_FAILED)
     if message is None or fd is None:
         os._exit(0)  # the fork-server is shutting down
     channel.close()
-    data = socket.socket(fileno=fd)
-    _serve(data, workdir, config.limits)
+    _serve(socket.socket(fileno=fd), workdir, limits)
     os._exit(0)
 
 

@@ -1,0 +1,170 @@
+"""End-to-end latency and throughput of POST /api/v1/run, against two baselines, in one run.
+
+    .venv/bin/python bench/latency.py [--url http://127.0.0.1:8000] [--requests 200]
+
+Without --url it starts its own server on a free loopback port. Baselines measured in the
+same run, so the ratios hold on a noisy machine:
+  * cold subprocess: `python -c "import torch; <snippet>"` per run (what a naive server does);
+  * in-process exec: `exec` of the snippet in this process (the floor: no isolation at all).
+Prints a table and writes the figures to artifacts/bench-latency.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+SNIPPET = "x = torch.randn(2, 3)\ny = x.t()\nz = y.contiguous().view(-1)"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "p50": percentile(samples, 50),
+        "p90": percentile(samples, 90),
+        "p99": percentile(samples, 99),
+        "n": len(samples),
+    }
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "bench-data")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+async def load(url: str, concurrency: int, total: int) -> dict[str, float]:
+    """`total` runs from `concurrency` clients at once; latency and throughput."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(i)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            queue.get_nowait()
+            started = time.perf_counter()
+            response = await http.post(f"{url}/api/v1/run", json={"code": SNIPPET})
+            latencies.append((time.perf_counter() - started) * 1000)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            if response.status_code == 200 and response.json()["error"] is not None:
+                statuses[-1] = statuses.get(-1, 0) + 1
+
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        **summary(latencies),
+        "runs_per_s": total / elapsed,
+        "ok": statuses.get(200, 0) - statuses.get(-1, 0),
+        "status_429": statuses.get(429, 0),
+        "errors": total - statuses.get(200, 0) - statuses.get(429, 0) + statuses.get(-1, 0),
+    }
+
+
+def cold_subprocess(runs: int) -> dict[str, float]:
+    code = "import torch, numpy as np\nimport torch.nn as nn\n" + SNIPPET
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)
+
+
+def in_process(runs: int) -> dict[str, float]:
+    import torch
+
+    compiled = compile(SNIPPET, "<snippet>", "exec")
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        exec(compiled, {"torch": torch})
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--cold-runs", type=int, default=10)
+    args = parser.parse_args()
+    process = None
+    url = args.url
+    if url is None:
+        process, url = start_server()
+    try:
+        asyncio.run(load(url, 4, 40))  # warm the pool and the connection path
+        sequential = asyncio.run(load(url, 1, args.requests))
+        throughput = {c: asyncio.run(load(url, c, args.requests)) for c in (1, 8, 32)}
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(20)
+    cold = cold_subprocess(args.cold_runs)
+    floor = in_process(args.requests)
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"\nmachine: {machine}; snippet: {SNIPPET!r}\n")
+    print(f"{'path':<34}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'vs server p50':>15}")
+    server_p50 = sequential["p50"]
+    for label, row in (
+        ("server, HTTP, concurrency 1", sequential),
+        ("cold `python -c` subprocess", cold),
+        ("in-process exec (floor)", floor),
+    ):
+        ratio = row["p50"] / server_p50
+        print(f"{label:<34}{row['p50']:>9.2f}{row['p90']:>9.2f}{row['p99']:>9.2f}{ratio:>14.2f}x")
+    header = ("concurrency", "runs/s", "p50 ms", "p99 ms", "ok", "429", "errors")
+    print("\n{:<13}{:>9}{:>9}{:>9}{:>6}{:>6}{:>8}".format(*header))
+    for c, row in throughput.items():
+        print(f"{c:<13}{row['runs_per_s']:>9.1f}{row['p50']:>9.2f}{row['p99']:>9.2f}"
+              f"{row['ok']:>6}{row['status_429']:>6}{row['errors']:>8}")
+    print(f"\ncold subprocess / server p50: {cold['p50'] / server_p50:.1f}x")
+    out = ROOT / "artifacts" / "bench-latency.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({
+        "machine": machine, "snippet": SNIPPET, "server": sequential, "cold": cold,
+        "in_process": floor, "throughput": {str(k): v for k, v in throughput.items()},
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()
