@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from app import __version__
 from app.config import Settings
 from app.errors import PlaygroundError
-from app.sandbox.executor import ForkServerExecutor
+from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
 from app.store import ShareStore
 from app.web import api, pages
@@ -28,12 +28,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.run_limits(),
         slot_count=settings.max_runs + 1,  # a spare slot is ready while one resets
         cache_dir=settings.data_dir.resolve() / "cache",
+        hidden=[PROJECT_ROOT, settings.data_dir.resolve()],
     )
     store = ShareStore(settings.data_dir / "playground.sqlite3", settings.max_code_bytes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         store.open()
         await executor.start()
         try:

@@ -219,3 +219,18 @@ def test_a_run_is_an_unprivileged_user_that_cannot_read_root_files(run_snippet) 
 def test_lazy_stdlib_imports_still_work_as_that_user(run_snippet) -> None:
     report = run_snippet("import fractions, statistics, decimal\nx = statistics.mean([1, 2])")
     assert report["error"] is None, report["error"]
+
+
+def test_a_run_cannot_see_the_project_its_data_or_other_runs(run_snippet) -> None:
+    from tests.conftest import PROJECT_ROOT
+
+    report = run_snippet(
+        "import os\n"
+        f"print(sorted(os.listdir({str(PROJECT_ROOT)!r})))\n"
+        "print(sorted(os.listdir('/tmp')))\n"
+        "print(len([p for p in os.listdir('/proc') if p.isdigit()]))\n"
+    )
+    project, tmp, processes = report["stdout"].splitlines()
+    assert "app" not in project and "README.md" not in project
+    assert "tensor-playground" not in tmp or tmp.count("tensor-playground") == 1
+    assert int(processes) <= 3  # its own pid namespace: keeper, worker (and ls)

@@ -35,8 +35,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 class ForkServerExecutor:
     """Runs snippets in sandboxed children of one warm fork-server process."""
 
-    def __init__(self, limits: RunLimits, slot_count: int, cache_dir: Path) -> None:
+    def __init__(
+        self, limits: RunLimits, slot_count: int, cache_dir: Path, hidden: list[Path]
+    ) -> None:
         self.limits = limits
+        self.hidden = hidden
         self.slot_count = slot_count
         self.cache_dir = cache_dir
         self.info: dict[str, Any] = {}
@@ -86,6 +89,7 @@ class ForkServerExecutor:
                 str(control_theirs.fileno()),
                 "--events-fd",
                 str(events_theirs.fileno()),
+                *[arg for path in self.hidden for arg in ("--hide", str(path))],
             ],
             pass_fds=(control_theirs.fileno(), events_theirs.fileno()),
             env=env,

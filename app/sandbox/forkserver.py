@@ -94,8 +94,14 @@ def namespaces_available() -> bool:
 
 
 def runtime_paths() -> list[str]:
-    """Where the interpreter and its packages live: what a worker must still be able to read."""
-    return [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
+    """Where the interpreter and its packages live: what a worker must still be able to read.
+
+    The project's own directory is left out: everything of it a run needs is imported here,
+    before any fork, and its source, database and config are none of a run's business.
+    """
+    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
+    return [p for p in paths if p and os.path.realpath(p) != os.path.realpath(project)]
 
 
 @dataclass(slots=True)
@@ -281,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Tensor Playground fork-server")
     parser.add_argument("--limits", required=True, help="RunLimits as JSON")
     parser.add_argument("--slots", type=int, default=2)
+    parser.add_argument("--hide", action="append", default=[], help="a directory runs must not see")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--events-fd", type=int, required=True)
     args = parser.parse_args(argv)
@@ -296,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         base_virtual_bytes=current_virtual_size(),
         use_namespaces=use_namespaces,
         drop_privileges=use_namespaces and os.geteuid() == 0,
-        expose=isolation.hidden_ancestors(runtime_paths()),
+        expose=isolation.plan_hidden_paths(
+            runtime_paths(), [*args.hide, tempfile.gettempdir(), "/dev/shm"]
+        ),
         staging=staging,
     )
     import gc

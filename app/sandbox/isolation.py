@@ -131,27 +131,40 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
         raise OSError(errno, f"mount {source} -> {target}: {os.strerror(errno)}")
 
 
-def hidden_ancestors(paths: list[str]) -> dict[str, list[str]]:
-    """For each path an unprivileged user could not reach (an ancestor lacks o+x, like
-    root's 0700 home holding pyenv), map that ancestor to the paths below it to expose."""
-    plan: dict[str, list[str]] = {}
-    for path in sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}):
+def plan_hidden_paths(runtime: list[str], secret: list[str]) -> dict[str, list[str]]:
+    """Which directories a slot covers with an empty tmpfs, and what it binds back inside.
+
+    Covered: each `secret` directory (the project, its data, /tmp), and each directory an
+    unprivileged user could not enter anyway (root's 0700 home holding pyenv). Bound back,
+    read-only: the `runtime` paths (interpreter, site-packages) that lie below a covered one.
+    """
+    real_runtime = sorted({os.path.realpath(p) for p in runtime if os.path.exists(p)})
+    hidden = {os.path.realpath(d) for d in secret}
+    for path in real_runtime:
         parts = path.split("/")
         for depth in range(2, len(parts)):
             ancestor = "/".join(parts[:depth])
             if not os.stat(ancestor).st_mode & 0o001:
-                exposed = plan.setdefault(ancestor, [])
-                if not any(path == e or path.startswith(e + "/") for e in exposed):
-                    exposed[:] = [e for e in exposed if not e.startswith(path + "/")] + [path]
+                hidden.add(ancestor)
                 break
+    plan: dict[str, list[str]] = {}
+    for covered in sorted(hidden):
+        if any(covered.startswith(other + "/") for other in hidden):
+            continue  # already inside another covered directory
+        below = [p for p in real_runtime if p.startswith(covered + "/")]
+        plan[covered] = [p for p in below if not any(p.startswith(b + "/") for b in below)]
     return plan
 
 
 def expose_below_hidden(plan: dict[str, list[str]], staging: str) -> None:
-    """In this (new, private) mount namespace, cover each hidden ancestor with an empty
-    tmpfs and bind back, read-only, only the paths the runtime needs."""
+    """In this (new, private) mount namespace, carry out `plan_hidden_paths`' plan."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    for n, (ancestor, exposed) in enumerate(plan.items()):
+    # The directory holding the staging area is covered last, or the staged mounts vanish.
+    order = sorted(plan, key=lambda covered: staging.startswith(covered + "/"))
+    for n, ancestor in enumerate(order):
+        if not os.path.isdir(ancestor):
+            continue
+        exposed = plan[ancestor]
         stages = []
         for i, path in enumerate(exposed):
             stage = os.path.join(staging, f"{n}-{i}")
@@ -178,3 +191,8 @@ def umount(target: str) -> None:
     if _libc.umount2(target.encode(), 2) != 0:
         errno = ctypes.get_errno()
         raise OSError(errno, f"umount {target}: {os.strerror(errno)}")
+
+
+def mount_private_proc() -> None:
+    """/proc of this pid namespace: a run sees its own processes only."""
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | 0x8)  # 0x8: MS_NOEXEC

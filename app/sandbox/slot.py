@@ -78,6 +78,9 @@ def _opener(channel: socket.socket, workdir: str, uid: int, config: SandboxConfi
 def _keeper(channel: socket.socket, workdir: str, uid: int, config: SandboxConfig) -> None:
     """The namespace's init: one worker per run, a clean namespace between runs."""
     isolation.die_with_parent()
+    if config.use_namespaces:
+        isolation.mount_private_proc()
+        os.makedirs(workdir, mode=0o700, exist_ok=True)  # /tmp is a fresh tmpfs in here
     signal.signal(signal.SIGUSR1, lambda signum, frame: _kill_the_run())
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
