@@ -28,7 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from app.sandbox import isolation
+from app.sandbox import isolation, seccomp
 from app.sandbox.limits import RunLimits, current_virtual_size
 from app.sandbox.protocol import (
     MAX_CONTROL_MESSAGE,
@@ -307,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             runtime_paths(), [*args.hide, tempfile.gettempdir(), "/dev/shm"]
         ),
         staging=staging,
+        seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
     )
     import gc
 
@@ -318,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             "pid": os.getpid(),
             "namespaces": use_namespaces,
             "uid_per_run": config.drop_privileges,
+            "seccomp": config.seccomp_filter is not None,
             **versions,
         }
     )

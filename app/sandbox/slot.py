@@ -44,6 +44,7 @@ class SandboxConfig:
     drop_privileges: bool
     expose: dict[str, list[str]]
     staging: str
+    seccomp_filter: bytes | None
 
 
 def open_slot(channel: socket.socket, workdir: str, uid: int, config: SandboxConfig) -> int:
@@ -92,7 +93,8 @@ def _keeper(channel: socket.socket, workdir: str, uid: int, config: SandboxConfi
         if worker == 0:
             serve_one_run(channel, workdir, uid, config.limits, config.base_virtual_bytes,
                           drop_privileges=config.drop_privileges,
-                          block_network=not config.use_namespaces)
+                          block_network=not config.use_namespaces,
+                          seccomp_filter=config.seccomp_filter)
         channel.sendall(encode({"op": "ready"}))
         status = _wait(worker)
         _kill_the_run()

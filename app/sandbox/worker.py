@@ -12,7 +12,7 @@ import os
 import socket
 import sys
 
-from app.sandbox import isolation
+from app.sandbox import isolation, seccomp
 from app.sandbox.limits import RunLimits, apply_cpu_limit, apply_rlimits
 from app.sandbox.protocol import WORKER_SPAWN_FAILED, receive_with_fd
 
@@ -29,6 +29,7 @@ def serve_one_run(
     *,
     drop_privileges: bool,
     block_network: bool,
+    seccomp_filter: bytes | None,
 ) -> None:
     """Isolate, wait for a data socket, run the snippet sent on it, exit. Never returns."""
     try:
@@ -45,6 +46,8 @@ def serve_one_run(
             isolation.block_sockets()
         isolation.forbid_new_privileges()
         apply_rlimits(limits, base_virtual_bytes)
+        if seccomp_filter is not None:
+            seccomp.load_filter(seccomp_filter)
         message, fd = receive_with_fd(channel)
     except BaseException:
         os._exit(WORKER_SPAWN_FAILED)

@@ -37,6 +37,7 @@ async def health(service: ServiceDep) -> Health:
         isolation={
             "namespaces": bool(executor.info.get("namespaces")),
             "uid_per_run": bool(executor.info.get("uid_per_run")),
+            "seccomp": bool(executor.info.get("seccomp")),
             "restarts": executor.restarts,
         },
     )
