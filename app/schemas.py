@@ -113,6 +113,7 @@ class Figure(_Report):
 class TensorLite(_Report):
     name: str
     event: str | None = None
+    in_place: bool | None = None
     shape: list[int] | None = None
     dtype: str | None = None
     stride: list[int] | None = None
