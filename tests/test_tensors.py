@@ -123,8 +123,13 @@ def test_shares_storage_with_views_detach_data_and_numpy() -> None:
     n = np.zeros(4)
     x = torch.ones(2, 3, requires_grad=True)
     named = [
-        ("x", x), ("v", x.view(-1)), ("d", x.detach()), ("dd", x.data),
-        ("c", x.clone()), ("n", torch.from_numpy(n)), ("m", torch.tensor(n)),
+        ("x", x),
+        ("v", x.view(-1)),
+        ("d", x.detach()),
+        ("dd", x.data),
+        ("c", x.clone()),
+        ("n", torch.from_numpy(n)),
+        ("m", torch.tensor(n)),
     ]
     by_name = {info["name"]: info for info in describe_named(named)}
     assert sorted(by_name["x"]["shares_storage_with"]) == ["d", "dd", "v"]
