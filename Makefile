@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench conformance browser-deps clean
+.PHONY: run test lint bench load conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -27,6 +27,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/trace_overhead.py
+	$(BIN)/python bench/explain_eval.py
+
+load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 conformance: $(STAMP)
 	$(BIN)/python -m pytest tests/test_conformance.py -q

@@ -49,7 +49,11 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "bench-data")}
+    env = {
+        **os.environ,
+        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "bench-data"),
+        "PLAYGROUND_RATE_PER_MINUTE": "0",  # one client measuring, not a class
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
          "--log-level", "warning"],
@@ -66,7 +70,7 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("server did not start")
 
 
-async def load(url: str, concurrency: int, total: int) -> dict[str, float]:
+async def load(url: str, concurrency: int, total: int, trace: bool = True) -> dict[str, float]:
     """`total` runs from `concurrency` clients at once; latency and throughput."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -78,7 +82,9 @@ async def load(url: str, concurrency: int, total: int) -> dict[str, float]:
         while not queue.empty():
             queue.get_nowait()
             started = time.perf_counter()
-            response = await http.post(f"{url}/api/v1/run", json={"code": SNIPPET})
+            response = await http.post(
+                f"{url}/api/v1/run", json={"code": SNIPPET, "trace": trace}
+            )
             latencies.append((time.perf_counter() - started) * 1000)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if response.status_code == 200 and response.json()["error"] is not None:
@@ -133,6 +139,7 @@ def main() -> None:
     try:
         asyncio.run(load(url, 4, 40))  # warm the pool and the connection path
         sequential = asyncio.run(load(url, 1, args.requests))
+        untraced = asyncio.run(load(url, 1, args.requests, trace=False))
         throughput = {c: asyncio.run(load(url, c, args.requests)) for c in (1, 8, 32)}
     finally:
         if process is not None:
@@ -147,6 +154,7 @@ def main() -> None:
     server_p50 = sequential["p50"]
     for label, row in (
         ("server, HTTP, concurrency 1", sequential),
+        ("same, trace off", untraced),
         ("cold `python -c` subprocess", cold),
         ("in-process exec (floor)", floor),
     ):
@@ -158,10 +166,12 @@ def main() -> None:
         print(f"{c:<13}{row['runs_per_s']:>9.1f}{row['p50']:>9.2f}{row['p99']:>9.2f}"
               f"{row['ok']:>6}{row['status_429']:>6}{row['errors']:>8}")
     print(f"\ncold subprocess / server p50: {cold['p50'] / server_p50:.1f}x")
+    print(f"trace on / trace off, end to end p50: {server_p50 / untraced['p50']:.2f}x")
     out = ROOT / "artifacts" / "bench-latency.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({
-        "machine": machine, "snippet": SNIPPET, "server": sequential, "cold": cold,
+        "machine": machine, "snippet": SNIPPET, "server": sequential, "untraced": untraced,
+        "cold": cold,
         "in_process": floor, "throughput": {str(k): v for k, v in throughput.items()},
     }, indent=1))
 

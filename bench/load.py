@@ -1,0 +1,186 @@
+"""A class of simulated students on one box: bounded, loopback only, stops by itself.
+
+    .venv/bin/python bench/load.py [--students 100] [--seconds 60]
+
+Starts its own server (loopback, free port), then each student loops for `--seconds`:
+pick a snippet from a realistic mix, POST it, think, repeat. One extra student spams Run
+with no think time, to show the per-client rate limit keeps the class's latency intact.
+Students are told apart by X-Forwarded-For (the server trusts it here, as behind a proxy).
+Reports: answers by status (every request gets a report or a 429 with Retry-After: zero
+dropped, zero 5xx), p50/p99 latency of the short snippets, runs/s, and the memory of the
+server's whole process tree (PSS, so shared pages count once) before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+MIX = [  # (kind, weight, code, timeout_s)
+    ("short", 70, "x = torch.arange(6.).reshape(2, 3)\ny = x.t()\nz = y.contiguous().view(-1)",
+     None),
+    ("short", 0, "a = torch.ones(2, 2, requires_grad=True)\nb = (a * 3).sum()\nb.backward()",
+     None),
+    ("training", 15,
+     "import matplotlib.pyplot as plt\nX = torch.randn(64, 3)\ny = X @ torch.tensor([1., 2., 3.])\n"
+     "model = nn.Linear(3, 1)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\nlosses = []\n"
+     "for _ in range(30):\n    loss = F.mse_loss(model(X).squeeze(1), y)\n    opt.zero_grad()\n"
+     "    loss.backward()\n    opt.step()\n    losses.append(loss.item())\nplt.plot(losses)\n",
+     None),
+    ("error", 12, "a = torch.ones(2, 3, dtype=torch.float64)\nb = torch.ones(3, 2)\nc = a @ b",
+     None),
+    ("infinite", 3, "while True:\n    pass", 2.0),
+]
+
+
+def pss_kib(root_pid: int) -> int:
+    """Proportional set size of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        stack += children.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "load-data"),
+        "PLAYGROUND_TRUST_FORWARDED_FOR": "true",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spammer: bool,
+                  results: list[dict]) -> None:
+    rng = random.Random(n)
+    kinds = [m for m in MIX if m[1]]
+    weights = [m[1] for m in kinds]
+    while time.monotonic() < until:
+        kind, _, code, timeout_s = rng.choices(kinds, weights)[0]
+        body: dict = {"code": code}
+        if timeout_s:
+            body["timeout_s"] = timeout_s
+        started = time.perf_counter()
+        try:
+            response = await http.post(f"{url}/api/v1/run", json=body,
+                                       headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
+            status = response.status_code
+            retry_after = response.headers.get("Retry-After")
+        except httpx.HTTPError as exc:
+            status, retry_after = f"dropped: {type(exc).__name__}", None
+        results.append({
+            "kind": kind, "status": status, "spammer": spammer, "retry_after": retry_after,
+            "ms": (time.perf_counter() - started) * 1000,
+        })
+        if not spammer:
+            await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading the result, editing
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))]
+
+
+async def main_async(args: argparse.Namespace, url: str) -> list[dict]:
+    results: list[dict] = []
+    until = time.monotonic() + args.seconds
+    limits = httpx.Limits(max_connections=args.students + 2)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        await asyncio.gather(
+            *(student(http, url, n, until, False, results) for n in range(args.students)),
+            student(http, url, 10_000, until, True, results),
+        )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    process, url = start_server()
+    try:
+        httpx.post(f"{url}/api/v1/run", json={"code": "x = 1"}, timeout=60)
+        before = pss_kib(process.pid)
+        started = time.monotonic()
+        results = asyncio.run(main_async(args, url))
+        elapsed = time.monotonic() - started
+        time.sleep(2)
+        after = pss_kib(process.pid)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+    class_results = [r for r in results if not r["spammer"]]
+    spam = [r for r in results if r["spammer"]]
+    statuses = Counter(str(r["status"]) for r in class_results)
+    short_ok = [r["ms"] for r in class_results if r["kind"] == "short" and r["status"] == 200]
+    ran = sum(1 for r in results if r["status"] == 200)
+    five_xx = sum(1 for r in results if isinstance(r["status"], int) and r["status"] >= 500)
+    dropped = sum(1 for r in results if isinstance(r["status"], str))
+    bad_429 = sum(1 for r in results if r["status"] == 429 and not r["retry_after"])
+    summary = {
+        "students": args.students, "seconds": round(elapsed, 1),
+        "class_answers": dict(statuses),
+        "spammer_answers": dict(Counter(str(r["status"]) for r in spam)),
+        "runs_per_s": round(ran / elapsed, 1),
+        "short_p50_ms": round(percentile(short_ok, 50), 1),
+        "short_p99_ms": round(percentile(short_ok, 99), 1),
+        "5xx": five_xx, "dropped": dropped, "429_without_retry_after": bad_429,
+        "pss_before_mib": round(before / 1024, 1), "pss_after_mib": round(after / 1024, 1),
+    }
+    print(json.dumps(summary, indent=1))
+    out = ROOT / "artifacts" / "bench-load.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(summary, indent=1))
+    if five_xx or dropped or bad_429:
+        raise SystemExit("FAILED: 5xx, dropped requests, or a 429 without Retry-After")
+
+
+if __name__ == "__main__":
+    main()
