@@ -1,0 +1,368 @@
+"""Explain a failed run with the pitfall catalog, in the words of the run's own facts.
+
+The knowledge lives in `catalog.json` (data, validated on load); this module only matches
+entries and fills their templates. An entry applies when all of these agree:
+    `exception`     the exception's type name, or a list of them;
+    `pattern`       a regex (or a list) searched in the message; named groups become facts;
+    `line_pattern`  optional regex the failing line must match (`bmm` vs `mm`);
+    `line_exclude`  optional regex it must not match (an `@` rules out the Linear reading);
+    `needs`         optional placeholders that must be known, or the entry does not apply.
+The first entry that applies wins, so the file lists specific entries before general ones,
+and an error no entry knows gets `None`: no explanation beats a wrong one.
+
+`en` and `zh` hold `title`, `why` and `fix` as `str.format` templates. Placeholders come
+from the message's named groups, the `line_facts` regexes' named groups, the *subject* (the
+tensor the error is about: the first operand or tensor on the line that meets the entry's
+`subject` constraints; `{name}`, `{shape}`, `{stride}`, `{dtype}`, ...), the operator that
+raised (`{op}`, `{lhs}`, `{rhs}`, `{lhs_shape}`, `{rhs_shape}`) and the failing `{line}`;
+a named group wins over a fact of the same name. A template that uses more than the
+message's groups needs a `why_generic` / `fix_generic` twin that uses only those: it is
+the fallback whenever a fact is unknown, so no output ever shows a literal `{name}`.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CATALOG_PATH = Path(__file__).with_name("catalog.json")
+LANGUAGES = ("en", "zh")
+TEXT_FIELDS = ("title", "why", "fix")
+SUBJECT_FIELDS = (
+    "name", "shape", "stride", "dtype", "device", "requires_grad", "grad_fn", "is_leaf",
+    "is_contiguous",
+)  # fmt: skip
+OPERATOR_FIELDS = ("op", "lhs", "rhs", "lhs_shape", "rhs_shape")
+LINE_FIELD = "line"
+MAX_MESSAGE_CHARS = 4000
+ENTRY_KEYS = frozenset(
+    {"id", "exception", "pattern", "line_pattern", "line_exclude", "line_facts", "subject",
+     "needs", "lesson", *LANGUAGES}
+)  # fmt: skip
+KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LESSON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+IDENTIFIER_BOUNDARY = r"(?<![\w.]){}(?![\w])"
+
+
+@dataclass(slots=True, frozen=True)
+class ErrorFacts:
+    """What the sandbox knows about a failure at the moment it was raised."""
+
+    type: str
+    message: str
+    line_source: str | None
+    tensors: Sequence[Mapping[str, Any]]
+    operands: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Explanation:
+    id: str
+    title: str
+    why: str
+    fix: str
+    lesson: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "why": self.why,
+            "fix": self.fix,
+            "lesson": self.lesson,
+        }
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed; the message names the offending entry."""
+
+
+@dataclass(slots=True, frozen=True)
+class _Entry:
+    """One catalog entry with its regexes compiled."""
+
+    id: str
+    exceptions: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    line_pattern: re.Pattern[str] | None
+    line_exclude: re.Pattern[str] | None
+    line_facts: tuple[re.Pattern[str], ...]
+    subject: Mapping[str, Any]
+    needs: tuple[str, ...]
+    lesson: str | None
+    texts: Mapping[str, Mapping[str, str]]
+
+
+def catalog() -> list[dict[str, Any]]:
+    """The catalog's entries as data (validated), in matching order; a copy to play with."""
+    return copy.deepcopy(list(_load()[0]))
+
+
+def _compiled() -> tuple[_Entry, ...]:
+    return _load()[1]
+
+
+@functools.cache
+def _load() -> tuple[tuple[dict[str, Any], ...], tuple[_Entry, ...]]:
+    """Read and validate the file once per process (the sandbox's warm parent does it)."""
+    entries = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    return tuple(entries), validate_catalog(entries)
+
+
+def validate_catalog(entries: Any) -> tuple[_Entry, ...]:
+    """Check every entry and compile it; raise `CatalogError` naming the first bad one."""
+    if not isinstance(entries, list):
+        raise CatalogError("the catalog must be a JSON list of entries")
+    compiled: list[_Entry] = []
+    seen: set[str] = set()
+    for position, entry in enumerate(entries):
+        label = entry.get("id", f"#{position}") if isinstance(entry, dict) else f"#{position}"
+        try:
+            item = _compile_entry(entry)
+        except (CatalogError, re.error, TypeError, ValueError) as exc:
+            raise CatalogError(f"catalog entry {label!r}: {exc}") from exc
+        if item.id in seen:
+            raise CatalogError(f"catalog entry {label!r}: duplicate id")
+        seen.add(item.id)
+        compiled.append(item)
+    return tuple(compiled)
+
+
+def _compile_entry(entry: Any) -> _Entry:
+    if not isinstance(entry, dict):
+        raise CatalogError("an entry must be an object")
+    missing = {"id", "exception", "pattern", *LANGUAGES} - entry.keys()
+    if missing:
+        raise CatalogError(f"missing keys {sorted(missing)}")
+    unknown = entry.keys() - ENTRY_KEYS
+    if unknown:
+        raise CatalogError(f"unknown keys {sorted(unknown)}")
+    if not isinstance(entry["id"], str) or not KEBAB.fullmatch(entry["id"]):
+        raise CatalogError("id must be kebab-case")
+    lesson = entry.get("lesson")
+    if lesson is not None and (not isinstance(lesson, str) or not LESSON.fullmatch(lesson)):
+        raise CatalogError("lesson must be a kebab-case '<topic>-<slug>'")
+    patterns = tuple(re.compile(p) for p in _strings(entry["pattern"], "pattern"))
+    line_facts = tuple(re.compile(p) for p in _strings(entry.get("line_facts", []), "line_facts"))
+    subject = entry.get("subject", {})
+    if not isinstance(subject, dict) or not set(subject) <= set(SUBJECT_FIELDS) | {"grad"}:
+        raise CatalogError("subject must map tensor fields to required values")
+    needs = tuple(_strings(entry.get("needs", []), "needs"))
+    guaranteed = set.intersection(*(set(p.groupindex) for p in patterns))
+    known = (
+        guaranteed
+        | {g for p in (*patterns, *line_facts) for g in p.groupindex}
+        | set(SUBJECT_FIELDS)
+        | set(OPERATOR_FIELDS)
+        | {LINE_FIELD}
+    )
+    texts = {lang: _check_texts(entry[lang], lang, known, guaranteed) for lang in LANGUAGES}
+    return _Entry(
+        id=entry["id"],
+        exceptions=frozenset(_strings(entry["exception"], "exception")),
+        patterns=patterns,
+        line_pattern=_optional_regex(entry.get("line_pattern")),
+        line_exclude=_optional_regex(entry.get("line_exclude")),
+        line_facts=line_facts,
+        subject=subject,
+        needs=needs,
+        lesson=lesson,
+        texts=texts,
+    )
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+        raise CatalogError(f"{key} must be a non-empty string or a list of them")
+    if key in ("pattern", "exception") and not items:
+        raise CatalogError(f"{key} must not be empty")
+    return items
+
+
+def _optional_regex(value: Any) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise CatalogError("line_pattern / line_exclude must be a non-empty string")
+    return re.compile(value)
+
+
+def _check_texts(texts: Any, lang: str, known: set[str], guaranteed: set[str]) -> dict[str, str]:
+    """Each language needs title/why/fix; a template with run facts needs a generic twin."""
+    if not isinstance(texts, dict):
+        raise CatalogError(f"{lang!r} must be an object")
+    for field in TEXT_FIELDS:
+        if not isinstance(texts.get(field), str) or not texts[field].strip():
+            raise CatalogError(f"{lang}.{field} is missing or empty")
+    for field, template in texts.items():
+        if not isinstance(template, str) or field.removesuffix("_generic") not in TEXT_FIELDS:
+            raise CatalogError(f"{lang}.{field} is not a known text field")
+        used = _placeholders(template, f"{lang}.{field}")
+        if not used <= known:
+            raise CatalogError(f"{lang}.{field} uses unknown placeholders {sorted(used - known)}")
+        if field.endswith("_generic") and not used <= guaranteed:
+            raise CatalogError(f"{lang}.{field} may only use the message's named groups")
+        if field in TEXT_FIELDS and not used <= guaranteed and f"{field}_generic" not in texts:
+            raise CatalogError(f"{lang}.{field} uses run facts but has no {field}_generic")
+    return dict(texts)
+
+
+def _placeholders(template: str, where: str) -> set[str]:
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+    names = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise CatalogError(f"{where}: placeholder {{{name}}} must be a bare name")
+        names.add(name)
+    return names
+
+
+def explain(facts: ErrorFacts, lang: str = "en") -> Explanation | None:
+    """The first catalog entry that matches `facts`, rendered in `lang` (else English)."""
+    lang = lang if lang in LANGUAGES else "en"
+    for entry in _compiled():
+        values = _match(entry, facts)
+        if values is None:
+            continue
+        texts = entry.texts[lang]
+        return Explanation(
+            id=entry.id,
+            title=_render(texts, "title", values),
+            why=_render(texts, "why", values),
+            fix=_render(texts, "fix", values),
+            lesson=entry.lesson,
+        )
+    return None
+
+
+def _match(entry: _Entry, facts: ErrorFacts) -> dict[str, str] | None:
+    """The placeholder values if `entry` applies to `facts`, else None."""
+    if facts.type not in entry.exceptions:
+        return None
+    message = facts.message[:MAX_MESSAGE_CHARS]
+    groups = next((m.groupdict() for p in entry.patterns if (m := p.search(message))), None)
+    if groups is None:
+        return None
+    line = facts.line_source or ""
+    if entry.line_pattern and not (facts.line_source and entry.line_pattern.search(line)):
+        return None
+    if entry.line_exclude and (not facts.line_source or entry.line_exclude.search(line)):
+        return None
+    for pattern in entry.line_facts:
+        if found := pattern.search(line):
+            groups = {k: v for k, v in found.groupdict().items() if v is not None} | groups
+            break
+    named = {k: _text(v) for k, v in groups.items() if v is not None}
+    values = _operator_values(facts.operands)
+    if facts.line_source:
+        values[LINE_FIELD] = facts.line_source
+    subject = _subject(entry, facts, named.get("subject"))
+    if subject is not None:
+        values |= {f: _text(subject[f]) for f in SUBJECT_FIELDS if subject.get(f) is not None}
+    values |= named
+    if any(need not in values for need in entry.needs):
+        return None
+    return values
+
+
+def _render(texts: Mapping[str, str], field: str, values: Mapping[str, str]) -> str:
+    """The template filled with the run's facts, else its generic twin.
+
+    Validation lets a generic twin use only the message's named groups, so it fills
+    whenever the entry matched; the title is a last resort for an optional group that
+    took no part in the match, never a half-filled template.
+    """
+    for template in (texts[field], texts.get(f"{field}_generic")):
+        if template is None:
+            continue
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):
+            continue
+    return texts["title"] if field != "title" else field
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _subject(entry: _Entry, facts: ErrorFacts, named: str | None) -> Mapping[str, Any] | None:
+    """The tensor the error is about, the first candidate meeting the `subject` constraints.
+
+    Candidates, in order: the tensor a `line_facts` group called `subject` names (`w` in
+    `w += 1`), else the inputs of the operator that raised and, only when constraints
+    give evidence to choose by, the other operands (outermost first) and the namespace's
+    tensors named on the line.
+    """
+    candidates = _candidates(facts)
+    if named is not None:
+        pool: Iterable[Mapping[str, Any]] = [c for c in candidates if c["name"] == named] or [
+            {"name": named}
+        ]
+    else:
+        raised = next((o for o in facts.operands if o.get("raised")), None)
+        inputs = list(raised.get("inputs") or ()) if raised else []
+        by_name = {c["name"]: c for c in candidates}
+        pool = [by_name[i] for i in inputs if i in by_name]
+        if entry.subject:
+            pool += candidates
+    for candidate in pool:
+        if all(_equal(candidate, key, want) for key, want in entry.subject.items()):
+            return candidate
+    return None
+
+
+def _equal(candidate: Mapping[str, Any], key: str, want: Any) -> bool:
+    return key in candidate and candidate[key] == want
+
+
+def _candidates(facts: ErrorFacts) -> list[dict[str, Any]]:
+    """Operands (outermost first) merged with the namespace's facts, then line tensors."""
+    tensors = {t["name"]: t for t in facts.tensors if "name" in t}
+    merged: list[dict[str, Any]] = []
+    for operand in reversed(facts.operands):
+        if operand.get("raised") or "expr" not in operand:
+            continue
+        name = operand["expr"]
+        merged.append({**tensors.get(name, {}), **operand, "name": name})
+    line = facts.line_source or ""
+    named = {c["name"] for c in merged}
+    mentioned = []
+    for name, info in tensors.items():
+        found = re.search(IDENTIFIER_BOUNDARY.format(re.escape(name)), line)
+        if found and name not in named:
+            mentioned.append((found.start(), dict(info)))
+    merged.extend(info for _, info in sorted(mentioned, key=lambda item: item[0]))
+    return merged
+
+
+def _operator_values(operands: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """`{op}`, and `{lhs}`, `{rhs}` with their shapes, from the operator that raised."""
+    raised = next((o for o in operands if o.get("raised")), None)
+    if raised is None:
+        return {}
+    values = {"op": str(raised.get("op", ""))} if raised.get("op") else {}
+    inputs = list(raised.get("inputs") or ())
+    if len(inputs) != 2:  # `lhs`/`rhs` only where there are exactly two sides to compare
+        return values
+    shapes = {o["expr"]: o.get("shape") for o in operands if not o.get("raised") and "expr" in o}
+    for key, expr in zip(("lhs", "rhs"), inputs, strict=True):
+        values[key] = str(expr)
+        if shapes.get(expr) is not None:
+            values[f"{key}_shape"] = _text(shapes[expr])
+    return values
