@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         16, ge=1, le=4096, description="Largest file a run may write in its scratch dir."
     )
     max_figures: int = Field(8, ge=0, le=64, description="Matplotlib figures returned per run.")
+    rate_per_minute: int = Field(
+        60, ge=0, le=100_000, description="Runs per minute one client may start (0: no limit)."
+    )
+    rate_burst: int = Field(20, ge=1, le=10_000, description="Runs a client may start at once.")
+    trust_forwarded_for: bool = Field(
+        False, description="Identify clients by X-Forwarded-For (only behind your own proxy)."
+    )
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."
     )

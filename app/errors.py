@@ -4,6 +4,7 @@
     ├── SnippetTooLarge             413  the code is over the size limit
     ├── InvalidSnippet              422  the code cannot be a snippet (NUL byte, ...)
     ├── AtCapacity                  429  every slot busy and the queue full (Retry-After)
+    │   └── RateLimited             429  this client started too many runs (Retry-After)
     ├── NotFound                    404  no such lesson or share link
     └── ExecutorUnavailable         503  the fork-server cannot be started
 
@@ -45,6 +46,10 @@ class AtCapacity(PlaygroundError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_s)}
+
+
+class RateLimited(AtCapacity):
+    code = "rate_limited"
 
 
 class NotFound(PlaygroundError):

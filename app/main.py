@@ -16,10 +16,11 @@ from starlette.exceptions import HTTPException
 from app import __version__
 from app.config import Settings
 from app.errors import PlaygroundError
+from app.metrics import Metrics
 from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
 from app.store import ShareStore
-from app.web import api, pages
+from app.web import api, ops, pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,10 +52,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.service = RunService(settings, executor)
+    metrics = Metrics()
+    app.state.metrics = metrics
+    app.state.service = RunService(settings, executor, metrics)
     app.state.store = store
     app.state.templates = pages.build_templates()
     app.include_router(api.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     install_error_handlers(app)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from collections.abc import AsyncIterator
 
 from app.config import Settings
-from app.errors import AtCapacity, InvalidSnippet, SnippetTooLarge
+from app.errors import AtCapacity, InvalidSnippet, PlaygroundError, RateLimited, SnippetTooLarge
+from app.metrics import Metrics
+from app.ratelimit import RateLimiter
 from app.sandbox.executor import ForkServerExecutor
 from app.schemas import RunRequest, RunResponse
 
@@ -37,15 +40,18 @@ class Admission:
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        if self._slots.locked() and self.waiting >= self.max_waiting:
+        if not self._slots.locked():
+            await self._slots.acquire()  # a free slot and nobody queued: no wait
+        elif self.waiting >= self.max_waiting:
             raise AtCapacity("the server is at capacity", self.retry_after_s())
-        self.waiting += 1
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self.max_wait_s)
-        except TimeoutError:
-            raise AtCapacity("waited too long for a free slot", self.retry_after_s()) from None
-        finally:
-            self.waiting -= 1
+        else:
+            self.waiting += 1
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.max_wait_s)
+            except TimeoutError:
+                raise AtCapacity("waited too long for a free slot", self.retry_after_s()) from None
+            finally:
+                self.waiting -= 1
         self.running += 1
         try:
             yield
@@ -57,10 +63,18 @@ class Admission:
 class RunService:
     """Validates, admits and executes runs."""
 
-    def __init__(self, settings: Settings, executor: ForkServerExecutor) -> None:
+    def __init__(self, settings: Settings, executor: ForkServerExecutor, metrics: Metrics) -> None:
         self.settings = settings
         self.executor = executor
+        self.metrics = metrics
         self.admission = Admission(settings.max_runs, settings.queue_size, settings.queue_wait_s)
+        self.rate_limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
+        metrics.gauge("playground_runs_in_flight", "Runs executing now.",
+                      lambda: self.admission.running)
+        metrics.gauge("playground_runs_queued", "Runs waiting for a slot.",
+                      lambda: self.admission.waiting)
+        metrics.gauge("playground_executor_restarts", "Times the fork-server was restarted.",
+                      lambda: executor.restarts)
 
     def check_source(self, code: str) -> None:
         """Reject what cannot be a snippet before any process is forked for it."""
@@ -75,8 +89,26 @@ class RunService:
         if "\x00" in code:
             raise InvalidSnippet("the code contains a NUL byte")
 
-    async def run(self, request: RunRequest) -> RunResponse:
-        self.check_source(request.code)
+    async def run(self, request: RunRequest, client: str) -> RunResponse:
+        """Run `request` for `client` (an address: the key of the per-client rate limit)."""
+        try:
+            self.check_source(request.code)
+            wait = self.rate_limiter.take(client)
+            if wait:
+                raise RateLimited(
+                    "too many runs from this client; slow down",
+                    self.rate_limiter.retry_after_s(wait),
+                )
+            started = time.perf_counter()
+            report = await self._execute(request)
+        except PlaygroundError as exc:
+            self.metrics.observe_rejection(exc.code)
+            raise
+        outcome = "ok" if report.error is None else report.error.type
+        self.metrics.observe_run(outcome, time.perf_counter() - started)
+        return report
+
+    async def _execute(self, request: RunRequest) -> RunResponse:
         timeout_s = self.settings.clamp_timeout(request.timeout_s)
         payload = {
             "code": request.code,

@@ -17,7 +17,9 @@ def test_every_setting_is_documented_in_the_readme_with_its_default() -> None:
     text = README.read_text()
     documented = set(re.findall(r"`PLAYGROUND_([A-Z_]+)`", text))
     fields = {name.upper() for name in Settings.model_fields}
-    assert fields == documented, f"undocumented: {fields - documented}, stale: {documented - fields}"
+    assert fields == documented, (
+        f"undocumented: {fields - documented}, stale: {documented - fields}"
+    )
 
 
 def test_environment_variables_override_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,9 @@ CHECKER = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "run"
 def test_every_conformance_case_is_fully_correct(server: LiveServer) -> None:
     result = subprocess.run(
         ["bash", str(CHECKER), server.url, "--max-lines", "10"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""

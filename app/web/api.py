@@ -8,15 +8,15 @@ from fastapi import APIRouter, Response
 
 from app import __version__
 from app.schemas import Health, RunRequest, RunResponse
-from app.web.deps import ServiceDep
+from app.web.deps import ClientDep, ServiceDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
 @router.post("/run", response_model=RunResponse)
-async def run(request: RunRequest, service: ServiceDep) -> Response:
+async def run(request: RunRequest, service: ServiceDep, client: ClientDep) -> Response:
     """Run a snippet in the sandbox and report what it did to every tensor."""
-    report = await service.run(request)
+    report = await service.run(request, client)
     # Already validated field by field; serialising it once more through FastAPI's
     # response_model would validate it twice on the latency-critical path.
     return Response(report.model_dump_json(), media_type="application/json")

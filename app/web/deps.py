@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.service import RunService
+from app.store import ShareStore
 
 
 def get_settings(request: Request) -> Settings:
@@ -18,5 +19,23 @@ def get_service(request: Request) -> RunService:
     return request.app.state.service
 
 
+def get_client(request: Request) -> str:
+    """Who is asking, for the per-client rate limit: the peer address, or the first
+    X-Forwarded-For hop when the server is configured to trust its own proxy."""
+    settings: Settings = request.app.state.settings
+    forwarded = request.headers.get("x-forwarded-for")
+    if settings.trust_forwarded_for and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
+ClientDep = Annotated[str, Depends(get_client)]
+
+
+def get_store(request: Request) -> ShareStore:
+    return request.app.state.store
+
+
+StoreDep = Annotated[ShareStore, Depends(get_store)]

@@ -1,0 +1,435 @@
+"""The playground page: server-rendered HTML and htmx partials over the API's own `RunService`.
+
+One URL answers with a page or a partial depending on `HX-Request`, and every full page
+`{% include %}`s its partials, so each piece of markup exists once. The browser's own
+JavaScript only drives the editor and the graph; everything a student sees is built here.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from app.errors import AtCapacity, NotFound
+from app.lessons import TOPICS, Lesson, load_lessons
+from app.schemas import GradInfo, RunRequest, RunResponse, TensorInfo
+from app.store import Share
+from app.web.deps import ClientDep, ServiceDep, StoreDep
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = ROOT / "templates"
+SNIPPETS_DIR = ROOT / "snippets"
+LANGS = ("en", "zh")
+STRINGS: dict[str, dict[str, str]] = json.loads(
+    (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
+)
+"""UI text, `STRINGS[lang][key]`; kept next to the templates that show it."""
+LIMIT_ERRORS = frozenset(
+    {"TimeLimitExceeded", "MemoryLimitExceeded", "OutputLimitExceeded", "SandboxViolation"}
+)
+MAX_LAYOUT_CELLS = 96
+"""Above this many elements or storage cells the memory picture is words, not boxes."""
+ONE_YEAR_S = 365 * 24 * 3600
+STARTER = """\
+x = torch.arange(6.).reshape(2, 3)
+y = x.t()            # a view: the same storage, strides swapped
+z = y.contiguous()   # a copy, laid out row by row
+w = x[:, 1]          # every row's middle element: offset 1, stride 3
+"""
+
+router = APIRouter(include_in_schema=False)
+Code = Annotated[str, Form(description="The snippet.")]
+Seed = Annotated[int, Form(ge=0, lt=2**32)]
+Lang = Annotated[str, Form()]
+
+
+# ---- the views of a report: plain data the templates lay out -------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Cell:
+    index: int
+    value: Any
+    reads: int
+
+
+@dataclass(slots=True, frozen=True)
+class Element:
+    label: str
+    index: int
+
+
+@dataclass(slots=True, frozen=True)
+class Layout:
+    """Element `[i, j, …]` reads storage cell `offset + i·stride_0 + j·stride_1 + …`."""
+
+    formula: str
+    storage: list[Cell]
+    elements: list[Element]
+    row_length: int
+
+
+@dataclass(slots=True, frozen=True)
+class Card:
+    tensor: TensorInfo
+    layout: Layout | None
+    node_id: str | None
+
+
+def storage_groups(tensors: list[TensorInfo]) -> list[list[TensorInfo]]:
+    """Tensors grouped by shared storage, groups and members in the order of the report."""
+    group_of: dict[str, int] = {}
+    groups: list[list[TensorInfo]] = []
+    for t in tensors:
+        known = [group_of[n] for n in t.shares_storage_with if n in group_of]
+        index = known[0] if known else len(groups)
+        if not known:
+            groups.append([])
+        groups[index].append(t)
+        group_of[t.name] = index
+    return groups
+
+
+def cells_read(t: GradInfo) -> list[tuple[tuple[int, ...], int]] | None:
+    """Each element's index and the storage cell it reads; None when too big to draw."""
+    if t.stride is None or not 0 < t.numel <= MAX_LAYOUT_CELLS:
+        return None
+    offset = t.storage_offset or 0
+    return [
+        (index, offset + sum(i * step for i, step in zip(index, t.stride, strict=True)))
+        for index in itertools.product(*(range(n) for n in t.shape))
+    ]
+
+
+def index_names(t: GradInfo) -> str:
+    """`i, j, k`: the names the layout formula gives a tensor's indices."""
+    return ", ".join("ijklmn"[k] if k < 6 else f"i{k}" for k in range(len(t.shape)))
+
+
+def formula(t: GradInfo) -> str:
+    """`0 + i·3 + j·1`: the storage cell that element `[i, j]` reads."""
+    names = index_names(t).split(", ") if t.shape else []
+    terms = [f"{name}·{step}" for name, step in zip(names, t.stride or (), strict=False)]
+    return " + ".join([str(t.storage_offset or 0), *terms])
+
+
+def value_at(values: Any, index: tuple[int, ...]) -> Any:
+    for i in index:
+        if not isinstance(values, list) or i >= len(values):
+            return None
+        values = values[i]
+    return None if isinstance(values, list) else values
+
+
+def build_groups(report: RunResponse) -> list[list[Card]]:
+    """Cards grouped by storage; a group's pictures share one row of cells, filled by all."""
+    node_ids = {node.name: node.id for node in report.graph.nodes if node.name}
+    groups: list[list[Card]] = []
+    for members in storage_groups(report.tensors):
+        reads = {t.name: cells_read(t) for t in members}
+        values: dict[int, Any] = {}
+        for t in members:
+            for index, cell in reads[t.name] or ():
+                if values.get(cell) is None:
+                    values[cell] = value_at(t.values, index)
+        span = max(values, default=-1) + 1
+        cards = []
+        for t in members:
+            layout = None
+            if (cells := reads[t.name]) is not None and span <= MAX_LAYOUT_CELLS:
+                counts = Counter(cell for _, cell in cells)
+                layout = Layout(
+                    formula(t),
+                    [Cell(i, values.get(i), counts[i]) for i in range(span)],
+                    [Element(", ".join(map(str, index)), cell) for index, cell in cells],
+                    t.shape[-1] if t.shape else 1,
+                )
+            cards.append(Card(t, layout, node_ids.get(t.name)))
+        groups.append(cards)
+    return groups
+
+
+def value_slices(values: Any, shape: list[int]) -> list[tuple[str, list[list[Any]]]]:
+    """The values as 2-D tables: one for 0-2-D tensors, one per leading index beyond that."""
+    if len(shape) == 0:
+        return [("", [[values]])]
+    if len(shape) == 1:
+        return [("", [values if isinstance(values, list) else []])]
+    if len(shape) == 2:
+        return [("", values if isinstance(values, list) else [])]
+    out: list[tuple[str, list[list[Any]]]] = []
+    for i, sub in enumerate(values if isinstance(values, list) else []):
+        for label, rows in value_slices(sub, shape[1:]):
+            tail = label or ", ".join([":"] * 2)
+            out.append((f"{i}, {tail}", rows))
+    return out
+
+
+def is_float(dtype: str) -> bool:
+    return any(kind in dtype for kind in ("float", "half", "bfloat"))
+
+
+def heat(value: Any, stats: Any) -> str:
+    """A cell's background on a blue-white-red scale around zero (empty when not a number)."""
+    if stats is None or not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    scale = max(abs(stats.min or 0.0), abs(stats.max or 0.0))
+    if scale == 0 or not math.isfinite(value):
+        return ""
+    alpha = round(min(1.0, abs(value) / scale) * 0.55, 3)
+    rgb = "214, 39, 40" if value > 0 else "31, 119, 180"
+    return f"background-color: rgba({rgb}, {alpha})"
+
+
+def code_spans(text: str) -> Markup:
+    """Escape `text` and set its `backticked` parts as code, as the pitfall catalog writes them."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
+        return escape(text)
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def format_number(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "—" if value is None else str(value)
+
+
+def slot_colour(index: int) -> str:
+    """A pale colour per storage cell, so an element and the cell it reads match at a glance."""
+    return f"hsl({index * 47 % 360}, 75%, 84%)"
+
+
+# ---- rendering ------------------------------------------------------------------------------
+
+
+def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=format_number, code_spans=code_spans)
+    env.globals.update(
+        value_slices=value_slices, heat=heat, is_float=is_float, slot_colour=slot_colour,
+        formula=formula, index_names=index_names, lesson_named=lesson_named,
+        LIMIT_ERRORS=LIMIT_ERRORS,
+    )  # fmt: skip
+    return Jinja2Templates(env=env)
+
+
+def language(request: Request, chosen: str | None = None) -> str:
+    """The form's or query's choice, else the cookie, else the browser's first preference."""
+    for candidate in (chosen, request.query_params.get("lang"), request.cookies.get("lang")):
+        if candidate in LANGS:
+            return candidate
+    accept = request.headers.get("accept-language", "").lower()
+    return "zh" if accept.startswith("zh") else "en"
+
+
+class Text:
+    """`t("ran_in", ms=3)` in templates: one language's UI strings, filled when given fields."""
+
+    def __init__(self, lang: str) -> None:
+        self.strings = STRINGS[lang]
+
+    def __call__(self, key: str, **fields: object) -> str:
+        text = self.strings[key]
+        return text.format(**fields) if fields else text
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.strings
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    lang: str | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Render with the context every template needs, remembering a language picked by URL."""
+    lang = lang or language(request)
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "t": Text(lang),
+            "projector": request.cookies.get("projector") == "1",
+            **context,
+        },
+        status_code=status_code,
+        headers=dict(headers or {}),
+    )
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie("lang", lang, max_age=ONE_YEAR_S, samesite="lax")
+    return response
+
+
+def error_page(
+    request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    context = {"status_code": status_code, "detail": detail}
+    return render(request, "error.html", context, status_code=status_code, headers=headers)
+
+
+def results_context(report: RunResponse | None, code: str) -> dict[str, Any]:
+    """What the results partial shows, and `meta`: the little the page's script needs."""
+    error = report.error if report else None
+    return {
+        "report": report,
+        "groups": build_groups(report) if report else [],
+        "code_lines": code.splitlines(),
+        "meta": {
+            "ran": report is not None,
+            "error_line": error.line if error else None,
+            "dot": report.graph.dot if report and report.graph.nodes else "",
+        },
+    }
+
+
+def page(
+    request: Request,
+    *,
+    code: str,
+    seed: int | None = 0,
+    report: RunResponse | None = None,
+    lesson: Lesson | None = None,
+    share: Share | None = None,
+    page_path: str = "/",
+    notice: str | None = None,
+    lang: str | None = None,
+) -> Response:
+    """The whole playground around one snippet (and its results, when it has run)."""
+    return render(
+        request,
+        "index.html",
+        {
+            "code": code,
+            "seed": seed,
+            "lesson": lesson,
+            "share": share,
+            "share_url": str(request.url_for("shared", share_id=share.id)) if share else None,
+            "page_path": page_path,
+            "notice": notice,
+            "topics": lessons_by_topic(),
+            **results_context(report, code),
+        },
+        lang=lang,
+    )
+
+
+@functools.cache
+def lessons(root: Path = SNIPPETS_DIR) -> tuple[Lesson, ...]:
+    return tuple(load_lessons(root)) if root.is_dir() else ()
+
+
+def lesson_named(lesson_id: str | None) -> Lesson | None:
+    return next((lesson for lesson in lessons() if lesson.id == lesson_id), None)
+
+
+def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
+    """(topic id, English name, Chinese name, lessons) for every topic that has lessons."""
+    grouped = [
+        (topic, en, zh, [lesson for lesson in lessons() if lesson.topic == topic])
+        for topic, en, zh in TOPICS
+    ]
+    return [entry for entry in grouped if entry[3]]
+
+
+# ---- routes ---------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def index(request: Request) -> Response:
+    return page(request, code=STARTER)
+
+
+@router.get("/lessons/{lesson_id}", name="lesson")
+async def lesson_page(request: Request, lesson_id: str) -> Response:
+    lesson = lesson_named(lesson_id)
+    if lesson is None:
+        raise NotFound(f"there is no lesson called {lesson_id!r}")
+    return page(request, code=lesson.code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
+
+
+@router.post("/run")
+async def run(
+    request: Request,
+    service: ServiceDep,
+    client: ClientDep,
+    code: Code = "",
+    seed: Seed = 0,
+    lang: Lang = "",
+) -> Response:
+    """Run the editor's code: the results partial for htmx, else the whole page around them."""
+    lang = language(request, lang)
+    report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client)
+    if is_htmx(request):
+        return render(request, "partials/results.html", results_context(report, code), lang=lang)
+    return page(request, code=code, seed=seed, report=report, lang=lang)
+
+
+@router.post("/share")
+async def share(
+    request: Request, service: ServiceDep, store: StoreDep, code: Code = "", seed: Seed = 0
+) -> Response:
+    """Save the snippet and answer with its permalink (htmx) or go there (plain form)."""
+    service.check_source(code)
+    saved = store.create(code, seed)
+    if not is_htmx(request):
+        return RedirectResponse(request.url_for("shared", share_id=saved.id), status_code=303)
+    url = str(request.url_for("shared", share_id=saved.id))
+    return render(request, "partials/share.html", {"share": saved, "share_url": url})
+
+
+@router.get("/s/{share_id}", name="shared")
+async def shared(
+    request: Request, share_id: str, service: ServiceDep, store: StoreDep, client: ClientDep
+) -> Response:
+    """Reopen a shared snippet in the editor and run it again with its seed."""
+    saved, lang = store.get(share_id), language(request)
+    shown: dict[str, Any] = {"code": saved.code, "seed": saved.seed, "share": saved, "lang": lang}
+    try:
+        shown["report"] = await service.run(
+            RunRequest(code=saved.code, seed=saved.seed, lang=lang), client
+        )
+    except AtCapacity as exc:  # the page still opens; the student can press Run later
+        shown["notice"] = STRINGS[lang]["busy"].format(seconds=exc.retry_after_s)
+    return page(request, page_path=f"/s/{saved.id}", **shown)
+
+
+@router.post("/prefs", status_code=204)
+async def prefs(projector: Annotated[str, Form()] = "") -> Response:
+    """Remember the projector toggle, so the next page opens in the same mode."""
+    response = Response(status_code=204)
+    response.set_cookie("projector", "1" if projector else "0", max_age=ONE_YEAR_S, samesite="lax")
+    return response
