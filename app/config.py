@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.sandbox.limits import RunLimits
@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     rate_burst: int = Field(20, ge=1, le=10_000, description="Runs a client may start at once.")
     trust_forwarded_for: bool = Field(
         False, description="Identify clients by X-Forwarded-For (only behind your own proxy)."
+    )
+    access_code: SecretStr | None = Field(
+        None, description="If set, pages ask for it and API clients send it as a bearer token."
     )
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."

@@ -20,7 +20,8 @@ from app.metrics import Metrics
 from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
 from app.store import ShareStore
-from app.web import api, ops, pages
+from app.web import access, api, ops, pages
+from app.web.access import AccessCodeMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = pages.build_templates()
     app.include_router(api.router)
     app.include_router(ops.router)
+    app.include_router(access.router)
+    app.add_middleware(AccessCodeMiddleware)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     install_error_handlers(app)
