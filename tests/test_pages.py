@@ -17,7 +17,7 @@ import pytest
 from app.config import Settings
 from app.lessons import load_lessons
 from app.main import create_app
-from app.web import pages
+from app.web import pages, views
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; the venv has httpx, which TestClient still fully supports
@@ -148,7 +148,7 @@ def test_the_memory_picture_reads_the_cells_torch_reads(client: TestClient, view
 
 def test_nd_values_come_as_slices(client: TestClient) -> None:
     response = run_page(client, "q = torch.arange(24.).reshape(2, 3, 4)")
-    assert [label for label, _ in pages.value_slices([[[0] * 4] * 3] * 2, [2, 3, 4])] == [
+    assert [label for label, _ in views.value_slices([[[0] * 4] * 3] * 2, [2, 3, 4])] == [
         "0, :, :",
         "1, :, :",
     ]
@@ -171,7 +171,7 @@ def test_an_error_shows_the_line_and_the_explanation_in_the_language(
     explanation = api_report(client, VIEW_ERROR, lang=lang)["error"]["explanation"]
     assert explanation is not None
     html = response.text
-    assert str(pages.code_spans(explanation["why"])) in html
+    assert str(views.code_spans(explanation["why"])) in html
     assert explanation["title"] in html
     assert response.context["meta"]["error_line"] == 2
     assert '<span class="lineno">2</span> y = x.t().view(-1)' in html
@@ -187,7 +187,7 @@ def test_warnings_are_shown_in_the_language(client: TestClient, lang: str) -> No
     assert warning["kind"] == "grad_accumulated" and warning["message_zh"]
     html = run_page(client, code, lang=lang).text
     shown = warning["message_zh"] if lang == "zh" and warning["message_zh"] else warning["message"]
-    assert str(pages.code_spans(shown)) in html
+    assert str(views.code_spans(shown)) in html
 
 
 def test_limit_errors_are_explained_plainly(client: TestClient) -> None:
