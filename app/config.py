@@ -23,10 +23,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the server listens on.")
     max_runs: int = Field(
-        default_factory=lambda: os.cpu_count() or 2,
+        default_factory=lambda: 4 * (os.cpu_count() or 2),
         ge=1,
         le=256,
-        description="Snippets executing at once (default: the number of cores).",
+        description="Snippets executing at once (default: 4 per core; long runs yield the CPU).",
     )
     queue_size: int = Field(
         32, ge=0, le=10_000, description="Runs allowed to wait for a free slot before 429."

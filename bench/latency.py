@@ -159,7 +159,7 @@ def main() -> None:
         ("in-process exec (floor)", floor),
     ):
         ratio = row["p50"] / server_p50
-        print(f"{label:<34}{row['p50']:>9.2f}{row['p90']:>9.2f}{row['p99']:>9.2f}{ratio:>14.2f}x")
+        print(f"{label:<34}{row['p50']:>9.3f}{row['p90']:>9.3f}{row['p99']:>9.3f}{ratio:>14.3f}x")
     header = ("concurrency", "runs/s", "p50 ms", "p99 ms", "ok", "429", "errors")
     print("\n{:<13}{:>9}{:>9}{:>9}{:>6}{:>6}{:>8}".format(*header))
     for c, row in throughput.items():

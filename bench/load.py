@@ -8,7 +8,8 @@ with no think time, to show the per-client rate limit keeps the class's latency 
 Students are told apart by X-Forwarded-For (the server trusts it here, as behind a proxy).
 Reports: answers by status (every request gets a report or a 429 with Retry-After: zero
 dropped, zero 5xx), p50/p99 latency of the short snippets, runs/s, and the memory of the
-server's whole process tree (PSS, so shared pages count once) before and after.
+server's whole process tree (PSS, so shared pages count once) before, every 5 s, and after:
+the first runs of each slot copy some pages (a step), a leak keeps growing.
 """
 
 from __future__ import annotations
@@ -126,7 +127,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))]
 
 
-async def main_async(args: argparse.Namespace, url: str) -> list[dict]:
+async def sample_memory(pid: int, seconds: float, samples: list[tuple[float, int]]) -> None:
+    """PSS of the server's tree every few seconds: growth that does not level off is a leak."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        samples.append((round(time.monotonic() - started, 1), pss_kib(pid)))
+        await asyncio.sleep(5)
+
+
+async def main_async(
+    args: argparse.Namespace, url: str, pid: int, memory: list[tuple[float, int]]
+) -> list[dict]:
     results: list[dict] = []
     until = time.monotonic() + args.seconds
     limits = httpx.Limits(max_connections=args.students + 2)
@@ -134,6 +145,7 @@ async def main_async(args: argparse.Namespace, url: str) -> list[dict]:
         await asyncio.gather(
             *(student(http, url, n, until, False, results) for n in range(args.students)),
             student(http, url, 10_000, until, True, results),
+            sample_memory(pid, args.seconds, memory),
         )
     return results
 
@@ -147,8 +159,9 @@ def main() -> None:
     try:
         httpx.post(f"{url}/api/v1/run", json={"code": "x = 1"}, timeout=60)
         before = pss_kib(process.pid)
+        memory: list[tuple[float, int]] = []
         started = time.monotonic()
-        results = asyncio.run(main_async(args, url))
+        results = asyncio.run(main_async(args, url, process.pid, memory))
         elapsed = time.monotonic() - started
         time.sleep(2)
         after = pss_kib(process.pid)
@@ -173,6 +186,7 @@ def main() -> None:
         "short_p99_ms": round(percentile(short_ok, 99), 1),
         "5xx": five_xx, "dropped": dropped, "429_without_retry_after": bad_429,
         "pss_before_mib": round(before / 1024, 1), "pss_after_mib": round(after / 1024, 1),
+        "pss_during_mib": [(t, round(kib / 1024, 1)) for t, kib in memory],
     }
     print(json.dumps(summary, indent=1))
     out = ROOT / "artifacts" / "bench-load.json"

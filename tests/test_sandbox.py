@@ -246,3 +246,12 @@ def test_the_seccomp_filter_is_active_in_runs(run_snippet) -> None:
         "try:\n    socket.socket(socket.AF_INET6)\nexcept OSError as e:\n    print(e.errno)\n"
     )
     assert report["stdout"].split() == ["-1", "1", "13"]  # EPERM, then EACCES
+
+
+def test_a_long_run_is_lowered_in_priority_so_short_runs_overtake_it(run_snippet) -> None:
+    report = run_snippet(
+        "import os, time\nstart = os.getpriority(os.PRIO_PROCESS, 0)\n"
+        "deadline = time.time() + 0.6\nwhile time.time() < deadline:\n    pass\n"
+        "print(start, os.getpriority(os.PRIO_PROCESS, 0))"
+    )
+    assert report["stdout"].split() == ["0", "15"]

@@ -40,6 +40,7 @@ from app.sandbox.protocol import (
 from app.sandbox.slot import SLOT_NAMESPACES, SandboxConfig, open_slot
 
 KILL_GRACE_S = 1.0
+LOW_PRIORITY_AFTER_S = 0.25  # runs longer than this yield the CPU to shorter ones
 FIRST_UID = 200_000  # one uid per slot: runs cannot signal or count against each other
 UID_COUNT = 4096
 
@@ -114,6 +115,8 @@ class Slot:
     keeper: int | None = None
     ready: bool = False
     run_id: int | None = None
+    started: float = 0.0
+    lowered: bool = False
     deadline: float | None = None
     timed_out: bool = False
     killed_at: float | None = None
@@ -168,7 +171,9 @@ class ForkServer:
             os.close(data_fd)
             slot.ready = False
             slot.run_id = run_id
-            slot.deadline = time.monotonic() + timeout_s + KILL_GRACE_S
+            slot.started = time.monotonic()
+            slot.lowered = False
+            slot.deadline = slot.started + timeout_s + KILL_GRACE_S
             slot.timed_out = False
 
     def on_message(self, slot: Slot) -> None:
@@ -194,6 +199,10 @@ class ForkServer:
         for slot in list(self.slots.values()):
             if slot.run_id is None or slot.deadline is None:
                 continue
+            if not slot.lowered and now >= slot.started + LOW_PRIORITY_AFTER_S:
+                slot.lowered = True
+                if slot.keeper is not None:
+                    _signal(slot.keeper, signal.SIGUSR2)
             if now >= slot.deadline and not slot.timed_out:
                 slot.timed_out = True
                 slot.killed_at = now
@@ -204,6 +213,11 @@ class ForkServer:
 
     def next_wakeup(self) -> float | None:
         times = [s.deadline for s in self.slots.values() if s.deadline and not s.timed_out]
+        times += [
+            s.started + LOW_PRIORITY_AFTER_S
+            for s in self.slots.values()
+            if s.run_id is not None and not s.lowered
+        ]
         times += [s.killed_at + KILL_GRACE_S for s in self.slots.values() if s.killed_at]
         return max(0.0, min(times) - time.monotonic()) if times else None
 

@@ -10,6 +10,10 @@ process left in it (fork bombs, daemons), reaps them, and replaces the run's tmp
 dir, so no state survives from one run to the next. The worker is forked *before* the run
 is requested and waits, isolated, for its data socket.
 
+The fork-server sends the keeper SIGUSR1 to kill a run that is over time, and SIGUSR2 when a
+run has gone on for a while: the keeper then lowers its priority, so a class's short runs
+overtake a student's long loop instead of queueing behind it.
+
 Keeper -> fork-server messages on the slot's channel: {"op": "keeper", "pid"},
 {"op": "ready"} (a worker waits), {"op": "exit", "exit_code", "signal", "stdout", ...}.
 """
@@ -32,6 +36,7 @@ SLOT_NAMESPACES = (
     | isolation.CLONE_NEWUTS | isolation.CLONE_NEWIPC
 )
 EXIT_REPORT_OUTPUT = 32 * 1024
+LONG_RUN_NICENESS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +87,16 @@ def _keeper(channel: socket.socket, workdir: str, uid: int, config: SandboxConfi
     if config.use_namespaces:
         isolation.mount_private_proc()
         os.makedirs(workdir, mode=0o700, exist_ok=True)  # /tmp is a fresh tmpfs in here
+    current = {"worker": 0}
     signal.signal(signal.SIGUSR1, lambda signum, frame: _kill_the_run())
+    signal.signal(signal.SIGUSR2, lambda signum, frame: _lower_priority(current["worker"]))
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
     isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
     scratch_bytes = 4 * config.limits.max_file_bytes
     while True:
         _fresh_scratch(workdir, uid, scratch_bytes, config)
-        worker = os.fork()
+        worker = current["worker"] = os.fork()
         if worker == 0:
             serve_one_run(channel, workdir, uid, config.limits, config.base_virtual_bytes,
                           drop_privileges=config.drop_privileges,
@@ -117,6 +124,12 @@ def _wait(pid: int) -> int:
             return os.waitpid(pid, 0)[1]
         except ChildProcessError:
             return 0
+
+
+def _lower_priority(worker: int) -> None:
+    """A run that is still going after a moment yields the CPU to short ones (nice 15)."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PGRP, worker, LONG_RUN_NICENESS)
 
 
 def _kill_the_run() -> None:
