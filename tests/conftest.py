@@ -5,6 +5,7 @@ Tests talk to it over HTTP like any client would; nothing under test is mocked.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -47,6 +48,12 @@ class LiveServer:
                 self.process.wait(5)
 
 
+def die_with_the_tests() -> None:
+    """A server outlives nothing: if pytest is killed, its servers get SIGTERM."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 def start_server(data_dir: Path, **settings: object) -> LiveServer:
     """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy."""
     port = free_port()
@@ -71,6 +78,7 @@ def start_server(data_dir: Path, **settings: object) -> LiveServer:
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=die_with_the_tests,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     deadline = time.monotonic() + 120
