@@ -194,3 +194,16 @@ def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert busy.post_run("x = 1").status_code == 200
     finally:
         busy.stop()
+
+
+def test_lessons_are_listed_with_metadata_and_served_one_by_one(server: LiveServer) -> None:
+    listing = httpx.get(f"{server.url}/api/v1/lessons").json()
+    assert [t["id"] for t in listing["topics"]][:2] == ["creation", "arithmetic"]
+    assert len(listing["lessons"]) >= 60
+    first = listing["lessons"][0]
+    assert {"id", "title", "title_zh", "topic", "notice", "notice_zh", "expect"} <= set(first)
+    assert "code" not in first
+    one = httpx.get(f"{server.url}/api/v1/lessons/shape-view-non-contiguous").json()
+    assert one["expect"] == "RuntimeError" and ".view(" in one["code"]
+    missing = httpx.get(f"{server.url}/api/v1/lessons/no-such-lesson")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.config import Settings
-from app.lessons import load_lessons
+from app.lessons import SNIPPETS_DIR, load_lessons
 from app.main import create_app
 from app.web import pages, views
 
@@ -62,7 +62,7 @@ def test_the_page_has_the_editor_the_lessons_and_the_buttons(client: TestClient)
     assert 'id="run-button"' in html and 'id="share-button"' in html
     assert 'id="projector"' in html and 'href="/?lang=zh"' in html
     assert response.context["report"] is None and 'id="results"' in html
-    lessons = load_lessons(pages.SNIPPETS_DIR)
+    lessons = load_lessons(SNIPPETS_DIR)
     topics = response.context["topics"]
     assert sum(len(entry[3]) for entry in topics) == len(lessons)
     for lesson in lessons:
@@ -79,7 +79,7 @@ def test_the_page_loads_nothing_from_other_hosts(client: TestClient) -> None:
 
 
 def test_a_lesson_opens_in_the_editor(client: TestClient) -> None:
-    lesson = next(item for item in load_lessons(pages.SNIPPETS_DIR) if item.expects_error)
+    lesson = next(item for item in load_lessons(SNIPPETS_DIR) if item.expects_error)
     response = client.get(f"/lessons/{lesson.id}")
     assert response.context["lesson"] == lesson
     assert response.context["code"] == lesson.code

@@ -153,3 +153,13 @@ def test_meta_tensors_have_no_values() -> None:
 def test_namespace_order_is_first_binding_and_skips_non_tensors() -> None:
     ns = {"torch": torch, "b": torch.ones(1), "k": 3, "a": torch.zeros(1), "_p": torch.ones(1)}
     assert [name for name, _ in iter_tensors(ns)] == ["b", "a", "_p"]
+
+
+def test_a_snippet_shadowing_tensor_methods_does_not_blind_the_inspector() -> None:
+    x = torch.ones(2, 3)
+    x.detach = torch.zeros(1)  # seed 002's `x.detach = ...` lesson
+    x.stride = lambda: "lies"
+    x.numel = None
+    info = describe_tensor(x)
+    assert info["stride"] == [3, 1] and info["numel"] == 6
+    assert info["values"] == [[1.0] * 3] * 2 and info["stats"]["mean"] == 1.0

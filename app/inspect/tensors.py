@@ -2,8 +2,10 @@
 
 Pure: takes torch objects, returns plain JSON-ready dicts. Every fact comes from torch
 itself (`t.stride()`, `t.is_contiguous()`, ...), never recomputed, so the report cannot
-disagree with what the student would see in a REPL. Values are previewed, never dumped:
-a 10^6-element tensor yields at most `max_values` numbers.
+disagree with what the student would see in a REPL. Methods are called on the class
+(`Tensor.stride(t)`): a snippet may shadow them on its tensor (`x.detach = ...`).
+Values are previewed, never dumped: a 10^6-element tensor yields at most `max_values`
+numbers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
+from torch import Tensor
 
 JSONValue = Any
 DEFAULT_MAX_VALUES = 256
@@ -30,7 +33,7 @@ def iter_tensors(namespace: Mapping[str, object]) -> list[tuple[str, torch.Tenso
 def storage_address(t: torch.Tensor) -> int:
     """The address of `t`'s storage, or 0 where it has none (meta, sparse, empty)."""
     try:
-        return int(t.untyped_storage().data_ptr())
+        return int(Tensor.untyped_storage(t).data_ptr())
     except (RuntimeError, NotImplementedError, TypeError):
         return 0
 
@@ -56,11 +59,11 @@ def describe_tensor(
         "device": str(t.device),
         "stride": _stride(t),
         "storage_offset": _storage_offset(t),
-        "is_contiguous": bool(t.is_contiguous()),
+        "is_contiguous": bool(Tensor.is_contiguous(t)),
         "requires_grad": bool(t.requires_grad),
         "is_leaf": bool(t.is_leaf),
         "grad_fn": grad_fn_name(t),
-        "numel": int(t.numel()),
+        "numel": int(Tensor.numel(t)),
     }
     values, truncated = preview_values(t, max_values)
     info["values"] = values
@@ -93,14 +96,14 @@ def describe_named(
 
 def _stride(t: torch.Tensor) -> list[int] | None:
     try:
-        return list(t.stride())
+        return list(Tensor.stride(t))
     except (RuntimeError, NotImplementedError):
         return None  # sparse and nested tensors have no strides
 
 
 def _storage_offset(t: torch.Tensor) -> int | None:
     try:
-        return int(t.storage_offset())
+        return int(Tensor.storage_offset(t))
     except (RuntimeError, NotImplementedError):
         return None
 
@@ -116,9 +119,9 @@ def preview_values(t: torch.Tensor, max_values: int) -> tuple[JSONValue, bool]:
     so a [1000, 1000] tensor previews as its top-left corner, not as its first row.
     """
     if not _has_data(t):
-        return None, t.numel() > 0
+        return None, Tensor.numel(t) > 0
     with torch.no_grad():
-        view = t.detach()
+        view = Tensor.detach(t)
         truncated = False
         if view.numel() > max_values:
             truncated = True
@@ -153,10 +156,11 @@ def _json_safe(value: JSONValue) -> JSONValue:
 
 def tensor_stats(t: torch.Tensor) -> dict[str, JSONValue] | None:
     """min/max/mean over the finite values, and NaN/Inf counts, computed off the graph."""
-    if not _has_data(t) or not (t.is_floating_point() or t.is_complex()) or t.numel() == 0:
+    numeric = t.dtype.is_floating_point or t.dtype.is_complex
+    if not _has_data(t) or not numeric or Tensor.numel(t) == 0:
         return None
     with torch.no_grad():
-        data = t.detach()
+        data = Tensor.detach(t)
         if data.is_complex():
             data = data.abs()
         data = data.float() if data.itemsize < 4 else data

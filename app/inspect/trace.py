@@ -29,6 +29,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 import torch
+from torch import Tensor
 
 SNIPPET_FILENAME = "<snippet>"
 VALUES_MAX_NUMEL = 16
@@ -158,7 +159,7 @@ class LineTracer:
             requires_grad = value.requires_grad
             grad = value.grad if requires_grad and (value.is_leaf or value.retains_grad) else None
             try:
-                data_ptr = value.data_ptr()
+                data_ptr = Tensor.data_ptr(value)
             except RuntimeError:  # sparse and other storage-less layouts
                 data_ptr = None
             if grad is None:
@@ -242,8 +243,8 @@ def _describe(
     """API.md's TensorInfo-lite, plus `event`, `in_place` (its values were written in place,
     not just its grad) and the values of small tensors for the timeline."""
     try:
-        stride: list[int] | None = list(tensor.stride())
-        is_contiguous: bool | None = tensor.is_contiguous()
+        stride: list[int] | None = list(Tensor.stride(tensor))
+        is_contiguous: bool | None = Tensor.is_contiguous(tensor)
     except RuntimeError:  # sparse layouts have neither
         stride = is_contiguous = None
     grad_fn = tensor.grad_fn
@@ -266,10 +267,10 @@ def _describe(
 def _small_values(tensor: torch.Tensor) -> Any:
     """Nested lists of a small tensor's values (complex numbers as strings, which JSON can
     hold); None for large tensors and those without readable data."""
-    if tensor.numel() > VALUES_MAX_NUMEL or not _has_readable_values(tensor):
+    if Tensor.numel(tensor) > VALUES_MAX_NUMEL or not _has_readable_values(tensor):
         return None
     try:
-        values = tensor.tolist()
+        values = Tensor.tolist(tensor)
     except (RuntimeError, TypeError, ValueError):
         return None
     return _json_safe(values) if tensor.dtype.is_complex else values
@@ -311,8 +312,8 @@ def _all_finite(tensor: torch.Tensor) -> bool:
         return True
     # A Python sum of a few dozen numbers beats a torch call; tolist(), not reshape(-1), since on
     # a tensor that requires grad reshape builds a graph.
-    small = tensor.numel() <= _PY_FINITE_CHECK_MAX_NUMEL and not dtype.is_complex
-    if small and _sums_to_finite(tensor.tolist()):
+    small = Tensor.numel(tensor) <= _PY_FINITE_CHECK_MAX_NUMEL and not dtype.is_complex
+    if small and _sums_to_finite(Tensor.tolist(tensor)):
         return True
     with torch.no_grad():
         return bool(torch.isfinite(tensor).all())

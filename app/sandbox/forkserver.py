@@ -61,6 +61,7 @@ def warm_up() -> dict[str, str]:
     import matplotlib.pyplot as plt
     import numpy  # noqa: F401
     import torch._dynamo
+    import torch.fx.experimental.symbolic_shapes  # the first backward(gradient) needs sympy
     import torch.utils.data
 
     from app.sandbox import runner

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import platform
+from typing import Any
 
 from fastapi import APIRouter, Response
 
 from app import __version__
+from app.errors import NotFound
+from app.lessons import TOPICS, find_lesson, library
 from app.schemas import Health, RunRequest, RunResponse
 from app.web.deps import ClientDep, ServiceDep
 
@@ -20,6 +23,24 @@ async def run(request: RunRequest, service: ServiceDep, client: ClientDep) -> Re
     # Already validated field by field; serialising it once more through FastAPI's
     # response_model would validate it twice on the latency-critical path.
     return Response(report.model_dump_json(), media_type="application/json")
+
+
+@router.get("/lessons")
+async def lessons() -> dict[str, Any]:
+    """Every lesson's metadata, in teaching order, with the topics they are grouped in."""
+    return {
+        "topics": [{"id": t, "title": en, "title_zh": zh} for t, en, zh in TOPICS],
+        "lessons": [lesson.to_json(with_code=False) for lesson in library()],
+    }
+
+
+@router.get("/lessons/{lesson_id}")
+async def lesson(lesson_id: str) -> dict[str, Any]:
+    """One lesson with its code, ready to send back to POST /api/v1/run."""
+    found = find_lesson(lesson_id)
+    if found is None:
+        raise NotFound(f"there is no lesson called {lesson_id!r}")
+    return found.to_json(with_code=True)
 
 
 @router.get("/health", response_model=Health)

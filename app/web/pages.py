@@ -7,7 +7,6 @@ JavaScript only drives the editor and the graph; everything a student sees is bu
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.errors import AtCapacity, NotFound
-from app.lessons import TOPICS, Lesson, load_lessons
+from app.lessons import TOPICS, Lesson, find_lesson, library
 from app.schemas import RunRequest, RunResponse
 from app.store import Share
 from app.web.deps import ClientDep, ServiceDep, StoreDep
@@ -38,7 +37,6 @@ from app.web.views import (
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
-SNIPPETS_DIR = ROOT / "snippets"
 LANGS = ("en", "zh")
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
@@ -69,7 +67,7 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env.filters.update(num=format_number, code_spans=code_spans)
     env.globals.update(
         value_slices=value_slices, heat=heat, is_float=is_float, slot_colour=slot_colour,
-        formula=formula, index_names=index_names, lesson_named=lesson_named,
+        formula=formula, index_names=index_names, lesson_named=find_lesson,
         LIMIT_ERRORS=LIMIT_ERRORS,
     )  # fmt: skip
     return Jinja2Templates(env=env)
@@ -184,19 +182,10 @@ def page(
     )
 
 
-@functools.cache
-def lessons(root: Path = SNIPPETS_DIR) -> tuple[Lesson, ...]:
-    return tuple(load_lessons(root)) if root.is_dir() else ()
-
-
-def lesson_named(lesson_id: str | None) -> Lesson | None:
-    return next((lesson for lesson in lessons() if lesson.id == lesson_id), None)
-
-
 def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
     """(topic id, English name, Chinese name, lessons) for every topic that has lessons."""
     grouped = [
-        (topic, en, zh, [lesson for lesson in lessons() if lesson.topic == topic])
+        (topic, en, zh, [lesson for lesson in library() if lesson.topic == topic])
         for topic, en, zh in TOPICS
     ]
     return [entry for entry in grouped if entry[3]]
@@ -212,7 +201,7 @@ async def index(request: Request) -> Response:
 
 @router.get("/lessons/{lesson_id}", name="lesson")
 async def lesson_page(request: Request, lesson_id: str) -> Response:
-    lesson = lesson_named(lesson_id)
+    lesson = find_lesson(lesson_id)
     if lesson is None:
         raise NotFound(f"there is no lesson called {lesson_id!r}")
     return page(request, code=lesson.code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
