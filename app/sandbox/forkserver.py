@@ -312,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
     events = socket.socket(fileno=args.events_fd)
     versions = warm_up()
     use_namespaces = namespaces_available()
-    staging = tempfile.mkdtemp(prefix="tensor-playground-stage-")
     config = SandboxConfig(
         limits=RunLimits.from_json(json.loads(args.limits)),
         base_virtual_bytes=current_virtual_size(),
@@ -321,7 +320,6 @@ def main(argv: list[str] | None = None) -> int:
         expose=isolation.plan_hidden_paths(
             runtime_paths(), [*args.hide, tempfile.gettempdir(), "/dev/shm"]
         ),
-        staging=staging,
         seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
     )
     import gc
@@ -342,7 +340,6 @@ def main(argv: list[str] | None = None) -> int:
         serve(server, control)
     finally:
         server.shutdown()
-        shutil.rmtree(staging, ignore_errors=True)
     return 0
 
 

@@ -113,7 +113,6 @@ MS_NOSUID = 0x2
 MS_NODEV = 0x4
 MS_REMOUNT = 0x20
 MS_BIND = 0x1000
-MS_MOVE = 0x2000
 MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 
@@ -156,26 +155,49 @@ def plan_hidden_paths(runtime: list[str], secret: list[str]) -> dict[str, list[s
     return plan
 
 
-def expose_below_hidden(plan: dict[str, list[str]], staging: str) -> None:
-    """In this (new, private) mount namespace, carry out `plan_hidden_paths`' plan."""
+def expose_below_hidden(plan: dict[str, list[str]]) -> None:
+    """In this (new, private) mount namespace, carry out `plan_hidden_paths`' plan.
+
+    Each path to bind back is first cloned as a detached mount (open_tree), so it stays
+    reachable after the directory above it is covered, wherever that directory is.
+    """
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # The directory holding the staging area is covered last, or the staged mounts vanish.
-    order = sorted(plan, key=lambda covered: staging.startswith(covered + "/"))
-    for n, ancestor in enumerate(order):
-        if not os.path.isdir(ancestor):
+    for covered, exposed in plan.items():
+        if not os.path.isdir(covered):
             continue
-        exposed = plan[ancestor]
-        stages = []
-        for i, path in enumerate(exposed):
-            stage = os.path.join(staging, f"{n}-{i}")
-            os.makedirs(stage, exist_ok=True)
-            mount(path, stage, None, MS_BIND | MS_REC)
-            stages.append((stage, path))
-        mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
-        for stage, path in stages:
+        clones = [(_open_tree(path), path) for path in exposed]
+        mount("tmpfs", covered, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
+        for fd, path in clones:
             os.makedirs(path, exist_ok=True)
-            mount(stage, path, None, MS_MOVE)
+            _move_mount(fd, path)
+            os.close(fd)
             mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+
+
+SYS_OPEN_TREE = 428
+SYS_MOVE_MOUNT = 429
+AT_FDCWD = -100
+AT_RECURSIVE = 0x8000
+OPEN_TREE_CLONE = 1
+MOVE_MOUNT_F_EMPTY_PATH = 0x4
+
+
+def _open_tree(path: str) -> int:
+    flags = OPEN_TREE_CLONE | os.O_CLOEXEC | AT_RECURSIVE
+    fd = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), ctypes.c_uint(flags))
+    if fd < 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"open_tree {path}: {os.strerror(errno)}")
+    return fd
+
+
+def _move_mount(fd: int, target: str) -> None:
+    result = _libc.syscall(
+        SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, target.encode(), ctypes.c_uint(MOVE_MOUNT_F_EMPTY_PATH)
+    )
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"move_mount -> {target}: {os.strerror(errno)}")
 
 
 def drop_privileges(uid: int) -> None:

@@ -48,7 +48,6 @@ class SandboxConfig:
     use_namespaces: bool
     drop_privileges: bool
     expose: dict[str, list[str]]
-    staging: str
     seccomp_filter: bytes | None
 
 
@@ -69,7 +68,7 @@ def _opener(channel: socket.socket, workdir: str, uid: int, config: SandboxConfi
     if config.use_namespaces:
         isolation.unshare(SLOT_NAMESPACES)
         if config.drop_privileges:
-            isolation.expose_below_hidden(config.expose, os.path.join(config.staging, str(uid)))
+            isolation.expose_below_hidden(config.expose)
     keeper = os.fork()
     if keeper == 0:
         _keeper(channel, workdir, uid, config)
