@@ -52,6 +52,7 @@ class ForkServerExecutor:
         self._reader: asyncio.Task[None] | None = None
         self._ready: asyncio.Future[dict[str, Any]] | None = None
         self._start_lock = asyncio.Lock()
+        self._stopping = False
 
     @property
     def alive(self) -> bool:
@@ -64,6 +65,9 @@ class ForkServerExecutor:
             await self._spawn()
 
     async def _spawn(self) -> None:
+        if self._process is not None:
+            self.restarts += 1
+            log.warning("restarting the fork-server")
         self._close()
         control_ours, control_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         events_ours, events_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -132,9 +136,20 @@ class ForkServerExecutor:
             if not ready.done():
                 ready.set_exception(ConnectionError("the fork-server exited during warm-up"))
             self._fail_pending()
+            if events is self._events and not self._stopping and ready.exception() is None:
+                # It died under us (not closed by _close): bring it back before the next run.
+                asyncio.get_running_loop().create_task(self._restart_after_death())
+
+    async def _restart_after_death(self) -> None:
+        for _ in range(200):
+            if not self.alive:
+                break
+            await asyncio.sleep(0.01)
+        with contextlib.suppress(ExecutorUnavailable):
+            await self.start()
 
     def _fail_pending(self) -> None:
-        lost = ChildExit(exit_code=None, signal=None, timed_out=False)
+        lost = ChildExit(exit_code=None, signal=None, timed_out=False, lost=True)
         for future in self._exits.values():
             if not future.done():
                 future.set_result(lost)
@@ -143,8 +158,6 @@ class ForkServerExecutor:
     async def run(self, request: dict[str, Any], timeout_s: float) -> RunResponse:
         """Run one snippet; every outcome of the child becomes a report."""
         if not self.alive:
-            self.restarts += 1
-            log.warning("fork-server is down; restarting it")
             await self.start()
         started = time.perf_counter()
         run_id = next(self._ids)
@@ -161,8 +174,7 @@ class ForkServerExecutor:
             self._exits.pop(run_id, None)
             ours.close()
             theirs.close()
-            self.restarts += 1
-            await self.start()
+            await self.start()  # it died before this run was handed over: safe to retry
             return await self.run(request, timeout_s)
         theirs.close()
         try:
@@ -219,6 +231,7 @@ class ForkServerExecutor:
         return line, child_exit
 
     async def stop(self) -> None:
+        self._stopping = True
         process = self._process
         self._close()
         if process is not None:

@@ -60,6 +60,7 @@ class ChildExit:
     stdout: str = ""
     stderr: str = ""
     output_truncated: bool = False
+    lost: bool = False  # the fork-server died while the run was in flight
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> ChildExit:
@@ -74,6 +75,11 @@ class ChildExit:
 
     def describe(self) -> tuple[str, str]:
         """The (error type, plain message) for a child that left no valid report."""
+        if self.lost:
+            return (
+                "SandboxViolation",
+                "The sandbox restarted while this run was in flight; run it again.",
+            )
         if self.timed_out:
             return "TimeLimitExceeded", "The run exceeded its time limit and was stopped."
         if self.signal == signal.SIGKILL:
