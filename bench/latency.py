@@ -16,13 +16,13 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from server import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPET = "x = torch.randn(2, 3)\ny = x.t()\nz = y.contiguous().view(-1)"
@@ -43,31 +43,6 @@ def summary(samples: list[float]) -> dict[str, float]:
         "p99": percentile(samples, 99),
         "n": len(samples),
     }
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "bench-data"),
-        "PLAYGROUND_RATE_PER_MINUTE": "0",  # one client measuring, not a class
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("server did not start")
 
 
 async def load(url: str, concurrency: int, total: int, trace: bool = True) -> dict[str, float]:
@@ -135,7 +110,7 @@ def main() -> None:
     process = None
     url = args.url
     if url is None:
-        process, url = start_server()
+        process, url = start_server("bench-data", rate_per_minute="0")  # one client measuring
     try:
         asyncio.run(load(url, 4, 40))  # warm the pool and the connection path
         sequential = asyncio.run(load(url, 1, args.requests))

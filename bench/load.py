@@ -17,16 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import httpx
+from server import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 MIX = [  # (kind, weight, code, timeout_s)
@@ -67,31 +64,6 @@ def pss_kib(root_pid: int) -> int:
         except OSError:
             continue
     return total
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / "load-data"),
-        "PLAYGROUND_TRUST_FORWARDED_FOR": "true",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("server did not start")
 
 
 async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spammer: bool,
@@ -155,7 +127,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    process, url = start_server()
+    process, url = start_server("load-data", trust_forwarded_for="true")
     try:
         httpx.post(f"{url}/api/v1/run", json={"code": "x = 1"}, timeout=60)
         before = pss_kib(process.pid)
