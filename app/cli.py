@@ -32,5 +32,6 @@ def main(argv: list[str] | None = None) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        access_log=False,  # app.web.accesslog writes one JSON line per request instead
         timeout_graceful_shutdown=settings.max_timeout_s + 5,
     )

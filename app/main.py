@@ -22,6 +22,7 @@ from app.service import RunService
 from app.store import ShareStore
 from app.web import access, api, ops, pages
 from app.web.access import AccessCodeMiddleware
+from app.web.accesslog import AccessLogMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(access.router)
     app.add_middleware(AccessCodeMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     install_error_handlers(app)

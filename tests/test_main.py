@@ -56,3 +56,20 @@ def test_sigterm_finishes_the_run_in_flight_then_leaves_nothing(tmp_path: Path) 
     while any(alive(pid) for pid in tree) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in tree if alive(pid)]
+
+
+def test_every_request_is_logged_as_one_json_line_without_the_body(server) -> None:
+    import json
+
+    import httpx
+
+    httpx.post(f"{server.url}/api/v1/run", json={"code": "secret_marker = 1"})
+    lines = [
+        json.loads(line.split("tensor_playground.access: ", 1)[1])
+        for line in server.log_path.read_text().splitlines()
+        if "tensor_playground.access: " in line
+    ]
+    run = [entry for entry in lines if entry["path"] == "/api/v1/run"][-1]
+    assert run["method"] == "POST" and run["status"] == 200 and run["client"] == "127.0.0.1"
+    assert run["ms"] > 0
+    assert "secret_marker" not in server.log_path.read_text()
