@@ -138,11 +138,6 @@ def test_no_environment_of_the_server_is_readable_anywhere_in_proc(
     assert leaks == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the fork-server's argv (`--hide <data_dir>`) is inherited by every run as "
-    "sys.argv and /proc/1/cmdline, and MPLCONFIGDIR=<data_dir>/cache sits in its stack",
-)
 def test_the_data_dirs_path_is_not_visible_to_a_run(isolated_server: LiveServer) -> None:
     found = snoop(isolated_server, [DATA_MARK])
     assert [where for where, hits in found.items() if hits == [DATA_MARK]] == []
@@ -246,13 +241,6 @@ def test_stdout_has_no_binary_buffer_so_writing_bytes_is_an_attribute_error(
     assert report["error"]["line"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lone surrogate in stdout makes worker.attach_raw_output's strict "
-    "`.encode()` raise (the run is reported as 'could not start'); in an error "
-    "message it is escaped as \\ud800, which the server's JSON parser rejects "
-    "('malformed report'): either way the run's report is lost",
-)
 @pytest.mark.parametrize(
     "code",
     ["x = torch.ones(1)\nprint('\\ud800')", "x = torch.ones(1)\nraise ValueError('\\ud800')"],
@@ -306,12 +294,6 @@ def test_runaway_recursion_is_a_recursion_error(run_snippet, then_healthy) -> No
     assert "in f" in report["error"]["traceback"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the line tracer on, the recursion limit trips in the tracer's 'call' "
-    "event of the new frame, so the innermost snippet frame is the `def` line (1), "
-    "where plain Python reports the recursive call (2)",
-)
 def test_runaway_recursion_points_at_the_recursive_call(run_snippet) -> None:
     assert run_snippet(RECURSE)["error"]["line"] == 2
 

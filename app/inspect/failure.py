@@ -11,15 +11,23 @@ from types import FrameType, TracebackType
 from typing import Any
 
 SNIPPET_FILENAME = "<snippet>"
+MAX_TRACEBACK_FRAMES = 40
 
 
 def snippet_frames(tb: TracebackType | None) -> list[TracebackType]:
-    """The traceback entries that ran the snippet's own code, outermost first."""
+    """The traceback entries that ran the snippet's own code, outermost first.
+
+    A last entry that never ran an instruction (`tb_lasti == 0`: the call itself failed,
+    as when recursion hits the limit on entry) is dropped, so the blame falls on the line
+    that made the call, as plain Python reports it.
+    """
     frames = []
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == SNIPPET_FILENAME:
             frames.append(tb)
         tb = tb.tb_next
+    if len(frames) > 1 and frames[-1].tb_lasti == 0:
+        frames.pop()
     return frames
 
 
@@ -32,6 +40,23 @@ def failing_frame(exc: BaseException) -> tuple[FrameType, int] | None:
     return last.tb_frame, last.tb_lineno
 
 
+def format_snippet_traceback(frames: list[TracebackType]) -> str:
+    """The snippet's frames as Python prints them; a runaway recursion keeps its first and
+    last frames (extracting a million frames would take longer than the run)."""
+    parts = [frames]
+    if len(frames) > MAX_TRACEBACK_FRAMES:
+        head = MAX_TRACEBACK_FRAMES // 4
+        tail = MAX_TRACEBACK_FRAMES - head
+        parts = [frames[:head], frames[-tail:]]
+    lines = []
+    for i, part in enumerate(parts):
+        if i:
+            lines.append(f"  ... {len(frames) - len(parts[0]) - len(part)} more frames ...\n")
+        summary = traceback.StackSummary.extract((tb.tb_frame, tb.tb_lineno) for tb in part)
+        lines += summary.format()
+    return "Traceback (most recent call last):\n" + "".join(lines)
+
+
 def describe_exception(exc: BaseException) -> dict[str, Any]:
     """The `error` object of API.md, without `explanation` and `operands`."""
     if isinstance(exc, SyntaxError) and exc.filename == SNIPPET_FILENAME:
@@ -39,16 +64,11 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
         text = "".join(traceback.format_exception_only(type(exc), exc))
         message = exc.msg
     else:
-        located = failing_frame(exc)
-        line = located[1] if located else None
-        entries = [
-            entry
-            for entry in traceback.extract_tb(exc.__traceback__)
-            if entry.filename == SNIPPET_FILENAME
-        ]
-        text = "Traceback (most recent call last):\n" + "".join(
-            traceback.format_list(entries)
-        ) + "".join(traceback.format_exception_only(type(exc), exc))
+        frames = snippet_frames(exc.__traceback__)
+        line = frames[-1].tb_lineno if frames else None
+        text = format_snippet_traceback(frames) + "".join(
+            traceback.format_exception_only(type(exc), exc)
+        )
         message = str(exc)
     return {
         "type": type(exc).__name__,

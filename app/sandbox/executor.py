@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import socket
 import subprocess
@@ -77,7 +76,6 @@ class ForkServerExecutor:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
             "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": str(self.cache_dir),
             "PYTHONPATH": str(PROJECT_ROOT),
         }
         self._process = subprocess.Popen(
@@ -85,15 +83,10 @@ class ForkServerExecutor:
                 sys.executable,
                 "-m",
                 "app.sandbox.forkserver",
-                "--limits",
-                json.dumps(self.limits.to_json()),
-                "--slots",
-                str(self.slot_count),
                 "--control-fd",
                 str(control_theirs.fileno()),
                 "--events-fd",
                 str(events_theirs.fileno()),
-                *[arg for path in self.hidden for arg in ("--hide", str(path))],
             ],
             pass_fds=(control_theirs.fileno(), events_theirs.fileno()),
             env=env,
@@ -102,6 +95,17 @@ class ForkServerExecutor:
         )
         control_theirs.close()
         events_theirs.close()
+        control_ours.sendall(
+            encode(
+                {
+                    "op": "configure",
+                    "limits": self.limits.to_json(),
+                    "slots": self.slot_count,
+                    "hide": [str(path) for path in self.hidden],
+                    "cache_dir": str(self.cache_dir),
+                }
+            )
+        )
         events_ours.setblocking(False)
         self._control, self._events = control_ours, events_ours
         loop = asyncio.get_running_loop()

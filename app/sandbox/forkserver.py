@@ -1,7 +1,8 @@
 """The warm parent: imports torch once, keeps isolated workers ready, enforces deadlines.
 
-Started by the server (`python -m app.sandbox.forkserver`) with an empty environment and
-only the run limits on its command line: it holds no secrets a child could find in memory.
+Started by the server (`python -m app.sandbox.forkserver`) with a minimal environment
+(PATH, thread counts, PYTHONPATH); its first control packet brings the run limits, the slot
+count and the directories to hide. It holds no secrets a child could find in its memory.
 It is single-threaded on purpose (forking a threaded process is a deadlock lottery) and
 never runs user code itself. Its loop:
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import json
 import os
 import selectors
 import shutil
@@ -300,9 +300,6 @@ def serve(server: ForkServer, control: socket.socket) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Tensor Playground fork-server")
-    parser.add_argument("--limits", required=True, help="RunLimits as JSON")
-    parser.add_argument("--slots", type=int, default=2)
-    parser.add_argument("--hide", action="append", default=[], help="a directory runs must not see")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--events-fd", type=int, required=True)
     args = parser.parse_args(argv)
@@ -310,22 +307,29 @@ def main(argv: list[str] | None = None) -> int:
     isolation.die_with_parent()
     control = socket.socket(fileno=args.control_fd)
     events = socket.socket(fileno=args.events_fd)
+    # The configuration comes as the first control packet, not on the command line, which
+    # every slot's pid 1 would show its runs in /proc/1/cmdline.
+    settings, _ = receive_with_fd(control)
+    if settings is None or settings.get("op") != "configure":
+        return 2
+    os.environ["MPLCONFIGDIR"] = settings["cache_dir"]
     versions = warm_up()
+    del os.environ["MPLCONFIGDIR"]
     use_namespaces = namespaces_available()
     config = SandboxConfig(
-        limits=RunLimits.from_json(json.loads(args.limits)),
+        limits=RunLimits.from_json(settings["limits"]),
         base_virtual_bytes=current_virtual_size(),
         use_namespaces=use_namespaces,
         drop_privileges=use_namespaces and os.geteuid() == 0,
         expose=isolation.plan_hidden_paths(
-            runtime_paths(), [*args.hide, tempfile.gettempdir(), "/dev/shm"]
+            runtime_paths(), [*settings["hide"], tempfile.gettempdir(), "/dev/shm"]
         ),
         seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
     )
     import gc
 
     gc.freeze()  # children share the warm heap instead of copying it on the first GC
-    server = ForkServer(config, args.slots, events)
+    server = ForkServer(config, int(settings["slots"]), events)
     server.send(
         {
             "op": "ready",

@@ -21,6 +21,7 @@ from typing import Any
 
 MAX_CONTROL_MESSAGE = 64 * 1024
 WORKER_SPAWN_FAILED = 70
+REPORT_FAILED = 71
 
 
 def encode(message: dict[str, Any]) -> bytes:
@@ -99,6 +100,12 @@ class ChildExit:
             )
         if self.exit_code == WORKER_SPAWN_FAILED:
             return "SandboxViolation", "The sandbox could not start this run."
+        if self.exit_code == REPORT_FAILED:
+            return (
+                "SandboxViolation",
+                "The run finished but its report could not be sent: the snippet closed or "
+                "broke the sandbox's result channel (or the modules the report needs).",
+            )
         return (
             "SandboxViolation",
             f"The run ended (exit status {self.exit_code}) without sending its report: "

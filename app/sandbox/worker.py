@@ -14,7 +14,7 @@ import sys
 
 from app.sandbox import isolation, seccomp
 from app.sandbox.limits import RunLimits, apply_cpu_limit, apply_rlimits
-from app.sandbox.protocol import WORKER_SPAWN_FAILED, receive_with_fd
+from app.sandbox.protocol import REPORT_FAILED, WORKER_SPAWN_FAILED, receive_with_fd
 
 RUN_NAMESPACES = isolation.CLONE_NEWIPC  # SysV IPC objects die with the run
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
@@ -54,7 +54,10 @@ def serve_one_run(
     if message is None or fd is None:
         os._exit(0)  # the fork-server is shutting down
     channel.close()
-    _serve(socket.socket(fileno=fd), workdir, limits)
+    try:
+        _serve(socket.socket(fileno=fd), workdir, limits)
+    except BaseException:
+        os._exit(REPORT_FAILED)  # the snippet broke its channel, its fds, or our modules
     os._exit(0)
 
 
@@ -75,11 +78,18 @@ def _serve(data: socket.socket, workdir: str, limits: RunLimits) -> None:
         limits=limits,
     )
     attach_raw_output(report, workdir, limits.max_output_bytes)
-    payload = json.dumps(report, separators=(",", ":"), allow_nan=False).encode()
+    payload = encode_report(report)
     if len(payload) >= limits.max_result_bytes:
-        payload = json.dumps(_oversized(report, len(payload))).encode()
+        payload = encode_report(_oversized(report, len(payload)))
     data.sendall(payload + b"\n")
     data.shutdown(socket.SHUT_WR)
+
+
+def encode_report(report: dict) -> bytes:
+    """UTF-8 JSON; text a snippet made that UTF-8 cannot hold (a lone surrogate in a
+    print or an exception message) becomes "?" rather than costing the whole report."""
+    text = json.dumps(report, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    return text.encode("utf-8", "replace")
 
 
 def read_captured(workdir: str, name: str, limit: int) -> tuple[str, bool]:
@@ -98,7 +108,7 @@ def attach_raw_output(report: dict, workdir: str, limit: int) -> None:
     captured in Python; this catches `os.write(1, ...)`, `os.system`, C extensions)."""
     sys.stdout.flush()
     for name in ("stdout", "stderr"):
-        room = max(0, limit - len(report[name].encode()))
+        room = max(0, limit - len(report[name].encode("utf-8", "replace")))
         raw, more = read_captured(workdir, name, room)
         if raw:
             report[name] += raw
