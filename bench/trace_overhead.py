@@ -11,7 +11,6 @@ less disturbed by other load on the machine).
 from __future__ import annotations
 
 import argparse
-import builtins
 import statistics
 import sys
 import time
@@ -19,13 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.inspect.pitfalls import BackwardMonitor
 from app.inspect.trace import SNIPPET_FILENAME, LineTracer
+from app.sandbox.runner import fresh_namespace
 
 SNIPPETS = {
     "tensor ops (3 lines)": """\
@@ -66,17 +65,6 @@ for epoch in range(20):
 """,
 }
 
-
-def fresh_namespace() -> dict[str, Any]:
-    """The namespace the sandbox gives every run."""
-    return {
-        "__name__": "__main__",
-        "__builtins__": builtins,
-        "torch": torch,
-        "nn": torch.nn,
-        "F": torch.nn.functional,
-        "np": np,
-    }
 
 
 def run_bare(code: Any) -> None:

@@ -104,6 +104,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.stop()
 
 
+HEALTHY_SNIPPET = "ok_after = torch.ones(2) * 2"
+
+
+@pytest.fixture
+def then_healthy(run_snippet: Callable[..., dict[str, Any]]) -> Iterator[None]:
+    """For attack tests: after the attack, a normal run must still work."""
+    yield
+    report = run_snippet(HEALTHY_SNIPPET)
+    assert report["error"] is None, report["error"]
+    assert report["tensors"][0]["values"] == [2.0, 2.0]
+
+
 @pytest.fixture(scope="session")
 def run_snippet(server: LiveServer) -> Callable[..., dict[str, Any]]:
     """POST a snippet to the real server; return the report (asserting a 200)."""

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import builtins
 import textwrap
 from typing import Any
 
-import numpy as np
 import pytest
 import torch
 
 from app.inspect.pitfalls import BackwardMonitor, find_warnings
 from app.inspect.trace import SNIPPET_FILENAME, LineTracer
-
-
-def fresh_namespace() -> dict[str, Any]:
-    return {
-        "__name__": "__main__",
-        "__builtins__": builtins,
-        "torch": torch,
-        "nn": torch.nn,
-        "F": torch.nn.functional,
-        "np": np,
-    }
+from app.sandbox.runner import fresh_namespace
 
 
 def tensor_infos(namespace: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,20 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import LiveServer
-
-HEALTHY = "ok_after = torch.ones(2) * 2"
-
-
-@pytest.fixture
-def then_healthy(run_snippet):
-    """After each attack, a normal run must still work."""
-    yield
-    report = run_snippet(HEALTHY)
-    assert report["error"] is None, report["error"]
-    assert report["tensors"][0]["values"] == [2.0, 2.0]
+from tests.conftest import HEALTHY_SNIPPET, LiveServer
 
 
 def error_of(report: dict) -> tuple[str, str]:
@@ -174,7 +161,7 @@ def test_the_fork_server_is_restarted_after_it_dies(server: LiveServer, run_snip
             break
         time.sleep(0.1)
     assert _forkserver_pid(server) != pid
-    report = run_snippet(HEALTHY)
+    report = run_snippet(HEALTHY_SNIPPET)
     assert report["error"] is None
 
 

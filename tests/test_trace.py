@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 import sys
 import textwrap
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import pytest
 import torch
 
 from app.inspect import trace
 from app.inspect.trace import SNIPPET_FILENAME, LineTracer
-
-
-def fresh_namespace() -> dict[str, Any]:
-    return {
-        "__name__": "__main__",
-        "__builtins__": builtins,
-        "torch": torch,
-        "nn": torch.nn,
-        "F": torch.nn.functional,
-        "np": np,
-    }
+from app.sandbox.runner import fresh_namespace
 
 
 def run(source: str, **options: Any) -> tuple[LineTracer, dict[str, Any]]:
