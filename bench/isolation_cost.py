@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.sandbox import isolation, seccomp
+from app.sandbox import isolation, landlock, seccomp
 from app.sandbox.forkserver import runtime_paths, warm_up
 from app.sandbox.limits import RunLimits, apply_rlimits, current_virtual_size
 from app.sandbox.slot import SLOT_NAMESPACES
@@ -96,6 +96,8 @@ def main() -> None:
         ("worker: scrub environment", lambda: isolation.scrub_environment("/")),
         ("worker: NO_NEW_PRIVS", isolation.forbid_new_privileges),
         ("worker: rlimits", lambda: apply_rlimits(limits, base)),
+        ("worker: Landlock (writes in scratch only, scoped signals)",
+         lambda: landlock.restrict_writes_to(scratch, landlock.abi_version())),
         ("worker: seccomp filter", lambda: seccomp.load_filter(program)),
     ]
     results: dict[str, list[float]] = {}

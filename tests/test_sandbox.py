@@ -249,3 +249,14 @@ def test_a_long_run_is_lowered_in_priority_so_short_runs_overtake_it(run_snippet
         "print(start, os.getpriority(os.PRIO_PROCESS, 0))"
     )
     assert report["stdout"].split() == ["0", "15"]
+
+
+def test_a_run_writes_only_in_its_scratch_dir(run_snippet) -> None:
+    report = run_snippet(
+        "import os\nopen('mine.txt', 'w').write('ok')\nresults = []\n"
+        "for path in ('/var/tmp/x', '/run/lock/x', '/dev/shm/x', '/tmp/x'):\n"
+        "    try:\n        open(path, 'w').write('leak')\n        results.append('WROTE')\n"
+        "    except OSError as e:\n        results.append(e.errno)\n"
+        "print(results, open('mine.txt').read())\n"
+    )
+    assert "WROTE" not in report["stdout"] and report["stdout"].endswith("ok\n")

@@ -28,7 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from app.sandbox import isolation, seccomp
+from app.sandbox import isolation, landlock, seccomp
 from app.sandbox.limits import RunLimits, current_virtual_size
 from app.sandbox.protocol import (
     MAX_CONTROL_MESSAGE,
@@ -40,6 +40,8 @@ from app.sandbox.protocol import (
 from app.sandbox.slot import SLOT_NAMESPACES, SandboxConfig, open_slot
 
 KILL_GRACE_S = 1.0
+WORLD_WRITABLE = (tempfile.gettempdir(), "/dev/shm", "/var/tmp", "/run/lock")
+"""Covered by an empty tmpfs in every slot: no run leaves files there for the next one."""
 LOW_PRIORITY_AFTER_S = 0.25  # runs longer than this yield the CPU to shorter ones
 FIRST_UID = 200_000  # one uid per slot: runs cannot signal or count against each other
 UID_COUNT = 4096
@@ -322,9 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         use_namespaces=use_namespaces,
         drop_privileges=use_namespaces and os.geteuid() == 0,
         expose=isolation.plan_hidden_paths(
-            runtime_paths(), [*settings["hide"], tempfile.gettempdir(), "/dev/shm"]
+            runtime_paths(), [*settings["hide"], *WORLD_WRITABLE]
         ),
         seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
+        landlock_abi=landlock.abi_version(),
     )
     import gc
 
@@ -337,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             "namespaces": use_namespaces,
             "uid_per_run": config.drop_privileges,
             "seccomp": config.seccomp_filter is not None,
+            "landlock_abi": config.landlock_abi,
             **versions,
         }
     )

@@ -49,6 +49,7 @@ class SandboxConfig:
     drop_privileges: bool
     expose: dict[str, list[str]]
     seccomp_filter: bytes | None
+    landlock_abi: int
 
 
 def open_slot(channel: socket.socket, workdir: str, uid: int, config: SandboxConfig) -> int:
@@ -100,7 +101,8 @@ def _keeper(channel: socket.socket, workdir: str, uid: int, config: SandboxConfi
             serve_one_run(channel, workdir, uid, config.limits, config.base_virtual_bytes,
                           drop_privileges=config.drop_privileges,
                           block_network=not config.use_namespaces,
-                          seccomp_filter=config.seccomp_filter)
+                          seccomp_filter=config.seccomp_filter,
+                          landlock_abi=config.landlock_abi)
         channel.sendall(encode({"op": "ready"}))
         status = _wait(worker)
         _kill_the_run()

@@ -12,7 +12,7 @@ import os
 import socket
 import sys
 
-from app.sandbox import isolation, seccomp
+from app.sandbox import isolation, landlock, seccomp
 from app.sandbox.limits import RunLimits, apply_cpu_limit, apply_rlimits
 from app.sandbox.protocol import REPORT_FAILED, WORKER_SPAWN_FAILED, receive_with_fd
 
@@ -30,6 +30,7 @@ def serve_one_run(
     drop_privileges: bool,
     block_network: bool,
     seccomp_filter: bytes | None,
+    landlock_abi: int,
 ) -> None:
     """Isolate, wait for a data socket, run the snippet sent on it, exit. Never returns."""
     try:
@@ -46,6 +47,8 @@ def serve_one_run(
             isolation.block_sockets()
         isolation.forbid_new_privileges()
         apply_rlimits(limits, base_virtual_bytes)
+        if landlock_abi:
+            landlock.restrict_writes_to(workdir, landlock_abi)
         if seccomp_filter is not None:
             seccomp.load_filter(seccomp_filter)
         message, fd = receive_with_fd(channel)

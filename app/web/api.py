@@ -59,6 +59,7 @@ async def health(service: ServiceDep) -> Health:
             "namespaces": bool(executor.info.get("namespaces")),
             "uid_per_run": bool(executor.info.get("uid_per_run")),
             "seccomp": bool(executor.info.get("seccomp")),
+            "landlock_abi": int(executor.info.get("landlock_abi") or 0),
             "restarts": executor.restarts,
         },
     )
