@@ -21,13 +21,16 @@ def start_server(name: str, **settings: str) -> tuple[subprocess.Popen[bytes], s
         port = s.getsockname()[1]
     env = {
         **os.environ,
-        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / name),
+        "PLAYGROUND_DATA_DIR": str(ROOT / "artifacts" / name / "data"),
         **{f"PLAYGROUND_{key.upper()}": value for key, value in settings.items()},
     }
+    data_dir = ROOT / "artifacts" / name
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = (data_dir / "server.log").open("wb")  # the access log would drown the figures
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
          "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
