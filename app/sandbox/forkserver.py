@@ -142,8 +142,7 @@ class ForkServer:
     def open(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         uid = self.free_uids.popleft()
-        workdir = os.path.join(self.scratch, str(uid))
-        os.makedirs(workdir, mode=0o700, exist_ok=True)
+        workdir = os.path.join(self.scratch, str(uid))  # made by the slot's keeper
         opener = open_slot(theirs, workdir, uid, self.config)
         theirs.close()
         slot = Slot(opener, ours, uid)

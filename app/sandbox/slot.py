@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 from dataclasses import dataclass
@@ -151,13 +152,9 @@ def _reap_all() -> None:
 
 def _fresh_scratch(workdir: str, uid: int, size: int, config: SandboxConfig) -> None:
     """A new, empty, size-capped tmpfs for the next run; the last run's files vanish."""
-    if not config.use_namespaces:
-        import shutil
-
+    if not config.use_namespaces:  # no mount namespace (and no uid change): a plain dir
         shutil.rmtree(workdir, ignore_errors=True)
-        os.makedirs(workdir, mode=0o700, exist_ok=True)
-        if config.drop_privileges:
-            os.chown(workdir, uid, uid)
+        os.makedirs(workdir, mode=0o700)
         return
     with contextlib.suppress(OSError):
         isolation.umount(workdir)  # the last run's tmpfs, if any
