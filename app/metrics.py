@@ -22,7 +22,7 @@ class Metrics:
         self.gauges: dict[str, tuple[str, Callable[[], float]]] = {}
 
     def observe_run(self, outcome: str, seconds: float) -> None:
-        """`outcome` is "ok" or the error type (`RuntimeError`, `TimeLimitExceeded`, ...)."""
+        """`outcome` comes from the closed `Outcome` set: never text a snippet controls."""
         self.runs[outcome] += 1
         self.latency_counts[bisect.bisect_left(LATENCY_BUCKETS_S, seconds)] += 1
         self.latency_sum += seconds
@@ -35,7 +35,7 @@ class Metrics:
 
     def render(self) -> str:
         lines = [
-            "# HELP playground_runs_total Runs executed, by outcome (ok or the error type).",
+            "# HELP playground_runs_total Runs executed, by outcome.",
             "# TYPE playground_runs_total counter",
         ]
         lines += [

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from app.config import Settings
 from app.errors import AtCapacity, InvalidSnippet, PlaygroundError, RateLimited, SnippetTooLarge
 from app.metrics import Metrics
+from app.outcome import Outcome
 from app.ratelimit import RateLimiter
 from app.sandbox.executor import ForkServerExecutor
 from app.schemas import RunRequest, RunResponse
@@ -104,8 +105,7 @@ class RunService:
         except PlaygroundError as exc:
             self.metrics.observe_rejection(exc.code)
             raise
-        outcome = "ok" if report.error is None else report.error.type
-        self.metrics.observe_run(outcome, time.perf_counter() - started)
+        self.metrics.observe_run(Outcome.of_report(report), time.perf_counter() - started)
         return report
 
     async def _execute(self, request: RunRequest) -> RunResponse:

@@ -14,11 +14,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from app.outcome import LIMIT_ERROR_TYPES
 from app.schemas import GradInfo, RunResponse, TensorInfo
 
-LIMIT_ERRORS = frozenset(
-    {"TimeLimitExceeded", "MemoryLimitExceeded", "OutputLimitExceeded", "SandboxViolation"}
-)
+LIMIT_ERRORS = LIMIT_ERROR_TYPES
 MAX_LAYOUT_CELLS = 96
 """Above this many elements or storage cells the memory picture is words, not boxes."""
 
