@@ -91,6 +91,7 @@ class Node(_Report):
     label: str
     name: str | None
     saved: list[SavedTensor] = []
+    shape: list[int] | None = None
 
 
 class Edge(_Report):
@@ -128,6 +129,13 @@ class TensorLite(_Report):
 class Step(_Report):
     line: int
     changed: list[TensorLite]
+    frame: str | None = None
+    """The snippet's function this line ran in (`"train"`); null at the top level."""
+    call: int | None = None
+    """Which call of that function: steps of one call share it (null at the top level)."""
+    skipped: int = 0
+    """Executions of lines before this one that were not recorded (a line past its cap):
+    their changes are folded into this step."""
 
 
 class RunWarning(_Report):
