@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from app import __version__
@@ -20,7 +19,7 @@ from app.metrics import Metrics
 from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
 from app.store import ShareStore
-from app.web import access, api, ops, pages
+from app.web import access, api, assets, ops, pages
 from app.web.access import AccessCodeMiddleware
 from app.web.accesslog import AccessLogMiddleware
 
@@ -65,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessCodeMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
+    app.mount("/static", assets.for_directory(pages.STATIC_DIR), name="static")
     install_error_handlers(app)
     return app
 

@@ -1,12 +1,17 @@
 """The playground page: server-rendered HTML and htmx partials over the API's own `RunService`.
 
 One URL answers with a page or a partial depending on `HX-Request`, and every full page
-`{% include %}`s its partials, so each piece of markup exists once. The browser's own
-JavaScript only drives the editor and the graph; everything a student sees is built here.
+`{% include %}`s its partials, so each piece of markup exists once. A page never runs a
+snippet while it is rendered: the page's script starts the run (an htmx POST on load), so
+opening a link runs nothing a visitor did not load the page for. What the results show is
+built and bounded in `report_view`; the page's own script drives the editor, the graph and
+the stepper.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,27 +22,24 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from app import __version__
 from app.errors import AtCapacity, NotFound
-from app.lessons import TOPICS, Lesson, find_lesson, library
+from app.lessons import Lesson, find_lesson
+from app.outcome import LIMIT_ERROR_TYPES
 from app.schemas import RunRequest, RunResponse
 from app.store import Share
+from app.web import assets
 from app.web.deps import ClientDep, ServiceDep, StoreDep
-from app.web.views import (
-    LIMIT_ERRORS,
-    build_groups,
-    code_spans,
-    format_number,
-    formula,
-    heat,
-    index_names,
-    is_float,
-    slot_colour,
-    value_slices,
-)
+from app.web.lesson_view import lesson_code, lessons_by_topic, neighbours
+from app.web.report_view import ResultsView, results_view
+from app.web.values_view import code_spans
 
+LIMIT_ERRORS = LIMIT_ERROR_TYPES
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
 LANGS = ("en", "zh")
+THEMES = ("light", "dark")
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
 )
@@ -56,6 +58,15 @@ Seed = Annotated[int, Form(ge=0, lt=2**32)]
 Lang = Annotated[str, Form()]
 
 
+@functools.cache
+def torch_version() -> str:
+    """Read from the installed package's metadata: the web process never imports torch."""
+    try:
+        return importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
 def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
@@ -64,11 +75,10 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=format_number, code_spans=code_spans)
+    env.filters.update(code_spans=code_spans)
     env.globals.update(
-        value_slices=value_slices, heat=heat, is_float=is_float, slot_colour=slot_colour,
-        formula=formula, index_names=index_names, lesson_named=find_lesson,
-        LIMIT_ERRORS=LIMIT_ERRORS,
+        lesson_named=find_lesson, asset=assets.for_directory(STATIC_DIR).url,
+        app_version=__version__, torch_version=torch_version(),
     )  # fmt: skip
     return Jinja2Templates(env=env)
 
@@ -112,6 +122,7 @@ def render(
     """Render with the context every template needs, remembering a language picked by URL."""
     lang = lang or language(request)
     templates: Jinja2Templates = request.app.state.templates
+    theme = request.cookies.get("theme")
     response = templates.TemplateResponse(
         request,
         name,
@@ -119,6 +130,7 @@ def render(
             "lang": lang,
             "t": Text(lang),
             "projector": request.cookies.get("projector") == "1",
+            "theme": theme if theme in THEMES else None,
             **context,
         },
         status_code=status_code,
@@ -136,18 +148,13 @@ def error_page(
     return render(request, "error.html", context, status_code=status_code, headers=headers)
 
 
-def results_context(report: RunResponse | None, code: str) -> dict[str, Any]:
-    """What the results partial shows, and `meta`: the little the page's script needs."""
-    error = report.error if report else None
+def results_context(report: RunResponse | None, code: str, lang: str) -> dict[str, Any]:
+    """What the results partial shows (`results`, bounded) and the validated `report`."""
+    results: ResultsView | None = results_view(report, code, lang) if report else None
     return {
         "report": report,
-        "groups": build_groups(report) if report else [],
-        "code_lines": code.splitlines(),
-        "meta": {
-            "ran": report is not None,
-            "error_line": error.line if error else None,
-            "dot": report.graph.dot if report and report.graph.nodes else "",
-        },
+        "results": results,
+        "meta": results.meta if results else {"ran": False},
     }
 
 
@@ -164,6 +171,8 @@ def page(
     lang: str | None = None,
 ) -> Response:
     """The whole playground around one snippet (and its results, when it has run)."""
+    lang = lang or language(request)
+    before, after = neighbours(lesson) if lesson else (None, None)
     return render(
         request,
         "index.html",
@@ -171,24 +180,18 @@ def page(
             "code": code,
             "seed": seed,
             "lesson": lesson,
+            "lesson_error_line": lesson_code(lesson).line(lesson.error_line) if lesson else None,
+            "previous_lesson": before,
+            "next_lesson": after,
             "share": share,
             "share_url": str(request.url_for("shared", share_id=share.id)) if share else None,
             "page_path": page_path,
             "notice": notice,
             "topics": lessons_by_topic(),
-            **results_context(report, code),
+            **results_context(report, code, lang),
         },
         lang=lang,
     )
-
-
-def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
-    """(topic id, English name, Chinese name, lessons) for every topic that has lessons."""
-    grouped = [
-        (topic, en, zh, [lesson for lesson in library() if lesson.topic == topic])
-        for topic, en, zh in TOPICS
-    ]
-    return [entry for entry in grouped if entry[3]]
 
 
 # ---- routes ---------------------------------------------------------------------------------
@@ -204,7 +207,8 @@ async def lesson_page(request: Request, lesson_id: str) -> Response:
     lesson = find_lesson(lesson_id)
     if lesson is None:
         raise NotFound(f"there is no lesson called {lesson_id!r}")
-    return page(request, code=lesson.code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
+    code = lesson_code(lesson).code
+    return page(request, code=code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
 
 
 @router.post("/run")
@@ -220,7 +224,8 @@ async def run(
     lang = language(request, lang)
     report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client)
     if is_htmx(request):
-        return render(request, "partials/results.html", results_context(report, code), lang=lang)
+        context = results_context(report, code, lang)
+        return render(request, "partials/results.html", context, lang=lang)
     return page(request, code=code, seed=seed, report=report, lang=lang)
 
 
@@ -254,8 +259,18 @@ async def shared(
 
 
 @router.post("/prefs", status_code=204)
-async def prefs(projector: Annotated[str, Form()] = "") -> Response:
-    """Remember the projector toggle, so the next page opens in the same mode."""
+async def prefs(
+    projector: Annotated[str, Form()] = "",
+    pref: Annotated[str, Form()] = "projector",
+    theme: Annotated[str, Form()] = "",
+) -> Response:
+    """Remember a display choice (`pref`: projector, or theme), so the next page opens with it."""
     response = Response(status_code=204)
+    if pref == "theme":
+        if theme in THEMES:
+            response.set_cookie("theme", theme, max_age=ONE_YEAR_S, samesite="lax")
+        else:  # follow the system again
+            response.delete_cookie("theme", samesite="lax")
+        return response
     response.set_cookie("projector", "1" if projector else "0", max_age=ONE_YEAR_S, samesite="lax")
     return response
