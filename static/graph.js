@@ -29,10 +29,11 @@
     return vizReady;
   }
 
-  /** A DOT quoted string: nothing in it can end the string or start an attribute. */
+  /** A DOT quoted string: nothing in it can end the string or start an attribute; a line
+   * break becomes DOT's own `\n`, other control characters a space. */
   function quote(text) {
-    const clean = String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
-    return `"${clean.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    const clean = String(text).replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+    return `"${clean.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
   }
   TP.dotQuote = quote;
 
@@ -61,7 +62,7 @@
     const out = [
       "digraph autograd {",
       "  rankdir=BT; bgcolor=\"transparent\";",
-      `  node [fontname="DejaVu Sans Mono", fontsize=10, style=filled, color=${ink}, fontcolor=${ink}];`,
+      `  node [fontname="Courier", fontsize=10, style=filled, color=${ink}, fontcolor=${ink}];`,
       `  edge [color=${ink}];`,
     ];
     const members = new Map();

@@ -213,7 +213,7 @@
     if (!document.getElementById(activeTab)) activeTab = "tab-overview";
     selectTab(activeTab);
     markRun();
-    if (steps && steps.steps.length) showStep(0);
+    if (steps && steps.steps.length && activeTab === "tab-steps") showStep(0);
   }
 
   document.addEventListener("DOMContentLoaded", setUp);

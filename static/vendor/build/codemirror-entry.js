@@ -72,8 +72,9 @@ const marks = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-// The failing line's message, shown at the end of that line (an inline marker, as editors
-// show a compiler's error); cleared with the marks, since it belongs to the same run.
+// The failing line's message, shown right under that line (an inline marker, as editors show
+// a compiler's error), outside the line so the line's own text stays the code; cleared with
+// the marks, since it belongs to the same run.
 const setErrorWidget = StateEffect.define();
 
 class ErrorWidget extends WidgetType {
@@ -85,10 +86,11 @@ class ErrorWidget extends WidgetType {
     return other.message === this.message;
   }
   toDOM() {
-    const span = document.createElement("span");
-    span.className = "cm-error-widget";
-    span.textContent = this.message;
-    return span;
+    const box = document.createElement("div");
+    box.className = "cm-error-widget";
+    box.setAttribute("role", "note");
+    box.textContent = this.message;
+    return box;
   }
 }
 
@@ -101,7 +103,8 @@ const errorWidget = StateField.define({
       if (effect.is(setErrorWidget)) {
         const spec = effect.value;
         set = spec == null ? Decoration.none : Decoration.set([
-          Decoration.widget({ widget: new ErrorWidget(spec.message), side: 1 }).range(spec.to),
+          Decoration.widget({ widget: new ErrorWidget(spec.message), side: 1, block: true })
+            .range(spec.to),
         ]);
       }
     }
