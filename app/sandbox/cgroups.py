@@ -30,6 +30,28 @@ class SlotGroup:
     version: int
     dirs: dict[str, Path]
     oom_kills: int = 0
+    oom_event: int | None = None
+    """v1: an eventfd the kernel signals when the group meets its memory limit (v1 kills one
+    process then, not the group: the fork-server ends the whole run on this event)."""
+    _oom_control: int | None = None
+
+    def watch_oom(self) -> None:
+        if self.version == 2:
+            _write(self.dirs["memory"] / "memory.oom.group", "1")  # the kernel kills them all
+            return
+        memory = self.dirs["memory"]
+        self._oom_control = os.open(memory / "memory.oom_control", os.O_RDONLY | os.O_CLOEXEC)
+        self.oom_event = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
+        _write(memory / "cgroup.event_control", f"{self.oom_event} {self._oom_control}")
+
+    def take_oom_event(self) -> bool:
+        """Consume a pending v1 OOM event; whether there was one."""
+        if self.oom_event is None:
+            return False
+        try:
+            return os.eventfd_read(self.oom_event) > 0
+        except BlockingIOError:
+            return False
 
     def open_procs(self) -> list[int]:
         """Write-only fds of every `cgroup.procs`: what a worker joins its group through."""
@@ -71,6 +93,10 @@ class SlotGroup:
                 _write(memory / name, "0")
 
     def remove(self) -> None:
+        for fd in (self.oom_event, self._oom_control):
+            if fd is not None:
+                os.close(fd)
+        self.oom_event = self._oom_control = None
         for d in dict.fromkeys(self.dirs.values()):
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -148,6 +174,7 @@ class Cgroups:
             if "pids" in group.dirs:
                 _write(group.dirs["pids"] / "pids.max", str(pids))
         group.set_cpu_weight(CPU_WEIGHT_NORMAL)
+        group.watch_oom()
 
 
 def probe(limits: RunLimits, tag: str) -> Cgroups | None:

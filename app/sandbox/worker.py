@@ -47,6 +47,7 @@ def serve_one_run(
         elif os.geteuid() == 0:
             isolation.drop_privileges(place.uid)
         isolation.die_with_parent()  # after the uid change, which clears it
+        isolation.set_dumpable(True)  # the keeper's watchdog reads this run's memory use
         os.chdir(place.home)
         isolation.scrub_environment(place.home)
         isolation.forbid_new_privileges()
