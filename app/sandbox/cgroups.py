@@ -7,8 +7,9 @@ offered (a laptop's rootless `make run`, a container), `probe` returns None and 
 watchdog (watchdog.py) bounds memory instead; health says which is in force.
 
 The fork-server owns the tree: it makes a group per slot, sets its limits, and hands the
-slot open `cgroup.procs` descriptors; each worker writes "0" to them (itself) before it is
-walled in, then closes them, so a run can neither leave its group nor see cgroupfs.
+slot open `cgroup.procs` descriptors; the slot's keeper writes "0" to them (itself) and
+closes them, so every worker is born in the group, and a run can neither leave its group
+nor see cgroupfs.
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def _write(path: Path, value: str) -> None:
 
 
 def join(procs_fds: list[int]) -> None:
-    """In the worker: move this process into its slot's group(s), then forget the fds."""
+    """Move this process into its slot's group(s), then forget the fds."""
     for fd in procs_fds:
         os.write(fd, b"0")
         os.close(fd)

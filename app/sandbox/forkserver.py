@@ -49,6 +49,7 @@ from app.sandbox.limits import (
     current_virtual_size,
 )
 from app.sandbox.protocol import (
+    WORKER_SPAWN_FAILED,
     CancelRun,
     Configure,
     ForkServerReady,
@@ -182,6 +183,14 @@ class ForkServer:
             slot.cancelled = True
             self._kill(slot)
 
+    def _refuse_waiting(self) -> None:
+        """Slots keep failing to open: the runs waiting for one end now, said plainly,
+        instead of at their deadline."""
+        while self.waiting and not any(s.ready for s in self.slots.values()):
+            run_id, _, data_fd = self.waiting.popleft()
+            os.close(data_fd)
+            self.send(RunEnded(id=run_id, exit_code=WORKER_SPAWN_FAILED, signal=None))
+
     def dispatch(self) -> None:
         """Hand waiting runs to ready slots, oldest first."""
         while self.waiting:
@@ -307,6 +316,7 @@ class ForkServer:
             if self.failed_opens >= FAILED_OPENS_BEFORE_BACKOFF:
                 delay = min(SLOT_RETRY_MAX_S, 0.1 * 2**self.failed_opens)
                 self.retry_at = time.monotonic() + delay
+                self._refuse_waiting()
         _signal(slot.opener, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(slot.opener, 0)  # its namespace is gone once its pid 1 is
@@ -315,11 +325,12 @@ class ForkServer:
             self.selector.unregister(slot.group.oom_event)
         slot.channel.close()
         if slot.run_id is not None:
+            memory_killed = slot.memory_killed or bool(slot.group and slot.group.memory_killed())
             self.send(
                 RunEnded(
                     id=slot.run_id, exit_code=None, signal=signal.SIGKILL,
                     timed_out=slot.timed_out, cancelled=slot.cancelled,
-                    memory_killed=slot.memory_killed, slot_lost=True,
+                    memory_killed=memory_killed, slot_lost=True,
                 )
             )  # fmt: skip
         if slot.group is not None and self.groups is not None:
