@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import ExecutorUnavailable
-from app.sandbox.limits import START_TIMEOUT_S, RunLimits
+from app.sandbox.limits import READ_AFTER_END_S, START_TIMEOUT_S, RunLimits
 from app.sandbox.output import read_captures
 from app.sandbox.protocol import (
     CancelRun,
@@ -45,8 +45,6 @@ from app.schemas import RunResponse
 
 log = logging.getLogger("tensor_playground.executor")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-READ_AFTER_END_S = 0.25
-"""A report already in the socket when the run's end is announced is still read."""
 
 
 @dataclass(slots=True)

@@ -38,12 +38,14 @@ from app.sandbox import cgroups, isolation, landlock, probe, rootfs, seccomp
 from app.sandbox.limits import (
     CPU_WEIGHT_LOW,
     CPU_WEIGHT_NORMAL,
+    FAILED_OPENS_BEFORE_BACKOFF,
     FIRST_UID,
     KEEPER_ANSWER_S,
     KILL_GRACE_S,
     LOW_PRIORITY_AFTER_S,
     REPORT_GRACE_S,
     ROOTLESS_UID,
+    SLOT_RETRY_MAX_S,
     UID_COUNT,
     RunLimits,
     current_virtual_size,
@@ -70,8 +72,6 @@ from app.sandbox.protocol import (
 from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
 from app.sandbox.warmup import warm_up
 
-FAILED_OPENS_BEFORE_BACKOFF = 3
-SLOT_RETRY_MAX_S = 30.0
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -441,9 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     layers = probe.layers(config, groups)
     if why:
         layers["notes"] = [why]
-    server.send(
-        ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions)
-    )
+    server.send(ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions))
     try:
         serve(server, control)
     finally:

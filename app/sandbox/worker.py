@@ -15,15 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from app.outcome import Outcome
 from app.sandbox import isolation, landlock, seccomp
-from app.sandbox.limits import MAX_REQUEST_BYTES, RunLimits, apply_cpu_limit, apply_rlimits
+from app.sandbox.limits import (
+    MAX_REQUEST_BYTES,
+    OVERSIZED_TEXT_BYTES,
+    RunLimits,
+    apply_cpu_limit,
+    apply_rlimits,
+)
 from app.sandbox.output import cut_utf8
 from app.sandbox.protocol import REPORT_FAILED, WORKER_SPAWN_FAILED, StartWorker, receive
 from app.sandbox.report import error_info, skeleton
 
 if TYPE_CHECKING:
     from app.sandbox.slot import SandboxConfig, SlotPlace
-
-OVERSIZED_TEXT_BYTES = 4096
 
 
 def serve_one_run(
