@@ -433,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     groups = None
     if mode is not Mode.UNSANDBOXED:
         groups = cgroups.probe(config.limits, f"tensor-playground-{os.getpid()}")
+        if groups is not None:
+            groups.weigh_as(settings.slots)
     config = dataclasses.replace(config, watchdog=groups is None)
     import gc
 
