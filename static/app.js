@@ -120,7 +120,7 @@
   function runOnOpen() {
     const meta = TP.json("run-meta") || {};
     const form = $("#run-form");
-    if (meta.ran || !form) return false;
+    if (meta.ran || !form || $("#predict")) return false; // a question is answered first
     if (!window.htmx) return false;
     htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, target: "#results",
       swap: "outerHTML" });
@@ -134,6 +134,7 @@
     }
     const lesson = $("#lesson-panel")?.dataset.lesson;
     if (lesson) markDone(lesson);
+    revealLesson();
     if (userRun && window.matchMedia("(max-width: 1199px)").matches) {
       const results = $("#results");
       results?.scrollIntoView({ block: "start" });
@@ -142,6 +143,51 @@
     userRun = false;
   }
   TP.afterRun = afterRun;
+
+  // ---- stop: the page names each run, and the Stop button asks the server to end it ------
+
+  let runKey = "";
+
+  function newRunKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(12)); // randomUUID needs https
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** Ask the server to end the run; a run still queued for a slot is not known yet (404), so
+   * ask again for a little while, as long as that run's request is in flight. */
+  function stopRun(key = runKey, tries = 12) {
+    if (!key) return;
+    const body = new URLSearchParams({ run_key: key });
+    fetch("/run/stop", { method: "POST", body, credentials: "same-origin" })
+      .then((response) => {
+        const going = !$("#stop-button")?.hidden && key === runKey;
+        if (response.status === 404 && going && tries > 1) {
+          setTimeout(() => stopRun(key, tries - 1), 150);
+        }
+      })
+      .catch(() => {});
+  }
+
+  // ---- predict before run: the question first, the notice and the verdict after the run ----
+
+  let prediction = null;
+
+  function predict(button) {
+    prediction = button.dataset.predict;
+    $$("[data-predict]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    TP.run();
+  }
+
+  function revealLesson() {
+    $$("#lesson-panel [data-after-run]").forEach((part) => { part.hidden = false; });
+    const verdict = $("#predict-verdict");
+    const meta = TP.json("run-meta") || {};
+    if (!verdict || !prediction || !meta.ran) return;
+    const right = (prediction === "ok") === Boolean(meta.ok);
+    verdict.textContent = TP.message(right ? "predict_right" : "predict_wrong");
+    verdict.className = `verdict ${right ? "right" : "wrong"}`;
+    verdict.hidden = false;
+  }
 
   // ---- lessons: search, the current one, done marks --------------------------------------
 
@@ -274,9 +320,21 @@
     if (event.detail.elt?.id === "run-form" || event.detail.elt?.id === "share-button") {
       event.detail.parameters.code = TP.code();
     }
+    if (event.detail.elt?.id === "run-form") event.detail.parameters.run_key = runKey = newRunKey();
   });
   document.addEventListener("htmx:beforeRequest", (event) => {
-    if (event.detail.elt?.id === "run-form") TP.showNotice("");
+    if (event.detail.elt?.id !== "run-form") return;
+    TP.showNotice("");
+    const stop = $("#stop-button");
+    if (stop) stop.hidden = false;
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt?.id !== "run-form") return;
+    const stop = $("#stop-button");
+    if (stop) {
+      if (document.activeElement === stop) $("#run-button")?.focus();
+      stop.hidden = true;
+    }
   });
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target?.id === "results" || event.detail.elt?.id === "results") {
@@ -308,6 +366,8 @@
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (target.closest("#reset-code")) resetCode();
+    const choice = target.closest("[data-predict]");
+    if (choice) predict(choice);
     if (target.closest('.skip-link[href="#editor"]') && TP.editor) {
       event.preventDefault();
       TP.editor.view.focus();
@@ -317,6 +377,7 @@
       const order = ["auto", "dark", "light"];
       setTheme(order[(order.indexOf(theme.dataset.theme) + 1) % order.length]);
     }
+    if (target.closest("#stop-button")) stopRun();
     const copy = target.closest("#copy-share");
     if (copy) copyShare(copy);
     if (target.closest("#run-button")) userRun = true;

@@ -210,3 +210,19 @@ def test_the_footer_shows_the_versions(page: Page, server: LiveServer) -> None:
     page.goto(server.url)
     expect(page.locator(".footer")).to_contain_text("PyTorch 2.13")
     expect(page.locator(".footer")).to_contain_text("Tensor Playground 0.")
+
+
+def test_stop_ends_a_long_run(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    wait_for_run(page)
+    expect(page.locator("#stop-button")).to_be_hidden()
+    set_code(page, "import time\nx = torch.ones(2)\nwhile True:\n    time.sleep(0.01)\n")
+    page.locator("#run-button").click()
+    stop = page.locator("#stop-button")
+    expect(stop).to_be_visible()
+    page.wait_for_timeout(300)  # the run is admitted and going
+    stop.click()
+    expect(page.locator(".error-card h3")).to_have_text("You stopped the run", timeout=4000)
+    expect(stop).to_be_hidden()
+    expect(page.locator("#run-button")).to_be_enabled()
+    shoot(page, "08-stopped")

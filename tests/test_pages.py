@@ -7,11 +7,14 @@ fork-server exactly as it does in production.
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from app.config import Settings
@@ -20,6 +23,7 @@ from app.main import create_app
 from app.web import pages
 from app.web.lesson_view import lesson_code
 from app.web.values_view import code_spans
+from tests.conftest import LiveServer
 
 with warnings.catch_warnings():
     # starlette asks for `httpx2`; the venv has httpx, which TestClient still fully supports
@@ -444,3 +448,32 @@ def _flatten(values: Any) -> list[Any]:
     if not isinstance(values, list):
         return [values]
     return [item for sub in values for item in _flatten(sub)]
+
+
+# ---- stop ----------------------------------------------------------------------------------
+
+
+def test_stop_ends_the_clients_named_run_and_the_page_says_who_stopped_it(
+    server: LiveServer,
+) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(
+            httpx.post, f"{server.url}/run", headers=HX, timeout=60,
+            data={"code": "while True:\n    pass\n", "run_key": "k1"},
+        )  # fmt: skip
+        started = time.monotonic()
+        while True:  # the run is admitted a moment after the request is sent
+            stop = httpx.post(f"{server.url}/run/stop", data={"run_key": "k1"}, timeout=10)
+            if stop.status_code == 204 or time.monotonic() - started > 20:
+                break
+            time.sleep(0.05)
+        assert stop.status_code == 204
+        html = running.result().text
+    assert time.monotonic() - started < 4  # well before the 5 s limit
+    assert pages.STRINGS["en"]["stopped_title"] in html
+    assert pages.STRINGS["en"]["limit_TimeLimitExceeded_title"] not in html
+
+
+def test_stop_without_a_run_in_flight_is_404(client: TestClient) -> None:
+    assert client.post("/run/stop", data={"run_key": "nothing"}).status_code == 404
+    assert client.post("/run/stop", data={"run_key": "bad key!"}).status_code == 422

@@ -14,6 +14,7 @@ import functools
 import gzip
 import importlib.metadata
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -56,6 +57,8 @@ w = x[:, 1]          # every row's middle element: offset 1, stride 3
 
 router = APIRouter(include_in_schema=False)
 Code = Annotated[str, Form(description="The snippet.")]
+RunKey = Annotated[str, Form(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
+MAX_STOPPED_KEPT = 1024
 Seed = Annotated[int, Form(ge=0, lt=2**32)]
 Lang = Annotated[str, Form()]
 
@@ -163,14 +166,26 @@ def error_page(
     return render(request, "error.html", context, status_code=status_code, headers=headers)
 
 
-def results_context(report: RunResponse | None, code: str, lang: str) -> dict[str, Any]:
-    """What the results partial shows (`results`, bounded) and the validated `report`."""
+def results_context(
+    report: RunResponse | None, code: str, lang: str, *, stopped: bool = False
+) -> dict[str, Any]:
+    """What the results partial shows (`results`, bounded) and the validated `report`;
+    `stopped`: the student pressed Stop, so the run's end is theirs, not a time limit."""
     results: ResultsView | None = results_view(report, code, lang) if report else None
     return {
         "report": report,
         "results": results,
+        "stopped": stopped,
         "meta": results.meta if results else {"ran": False},
     }
+
+
+def stopped_runs(request: Request) -> OrderedDict[tuple[str, str], None]:
+    """The last runs this process stopped at a page's request, by (client, run key)."""
+    state = request.app.state
+    if not hasattr(state, "stopped_runs"):
+        state.stopped_runs = OrderedDict()
+    return state.stopped_runs
 
 
 def page(
@@ -234,14 +249,31 @@ async def run(
     code: Code = "",
     seed: Seed = 0,
     lang: Lang = "",
+    run_key: RunKey = "",
 ) -> Response:
-    """Run the editor's code: the results partial for htmx, else the whole page around them."""
+    """Run the editor's code: the results partial for htmx, else the whole page around them.
+    `run_key`, the page's name for this run, is what its Stop button sends."""
     lang = language(request, lang)
-    report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client)
+    report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client, run_key or None)
+    stopped = stopped_runs(request).pop((client, run_key), False) is None
     if is_htmx(request):
-        context = results_context(report, code, lang)
+        context = results_context(report, code, lang, stopped=stopped)
         return render(request, "partials/results.html", context, lang=lang)
     return page(request, code=code, seed=seed, report=report, lang=lang)
+
+
+@router.post("/run/stop", status_code=204)
+async def stop(
+    request: Request, service: ServiceDep, client: ClientDep, run_key: RunKey = ""
+) -> Response:
+    """End this client's run named `run_key` now (the Stop button); 404 when none is going."""
+    if not run_key or not service.cancel(run_key, client):
+        raise NotFound("no run of yours with that key is in flight")
+    stopped = stopped_runs(request)
+    stopped[(client, run_key)] = None
+    while len(stopped) > MAX_STOPPED_KEPT:
+        stopped.popitem(last=False)
+    return Response(status_code=204)
 
 
 @router.post("/share")

@@ -380,6 +380,6 @@ def results_view(report: RunResponse, code: str, lang: str) -> ResultsView:
         modules=module_views(report.modules),
         graph=graph.to_json() if graph else None,
         steps=build_steps(report, len(code_lines)),
-        meta={"ran": True, "error_line": error.line if error else None,
+        meta={"ran": True, "ok": report.ok, "error_line": error.line if error else None,
               "error_message": cut(f"{error.type}: {error.message}", 300) if error else None},
     )  # fmt: skip
