@@ -80,32 +80,30 @@ class _FrameTrace:
         self.pending: int | None = None
         self.skipped = 0
 
-    def namespace(self) -> dict[str, Any]:
-        return self.frame.f_globals if self.top else self.frame.f_locals
-
     def on_event(self, frame: FrameType, event: str, arg: Any) -> TraceFunction:
         """Local trace function: each line event closes the previous line; the return event
         (also reached when an exception escapes) closes the last one."""
         tracer = self.tracer
-        if event == "line":
-            tracer.flush(self)
+        if event == "line":  # the hot path: keep it to a few attribute reads
+            if self.pending is not None:
+                tracer.flush(self)
             line = frame.f_lineno
-            tracer.line_events += 1
-            visits = tracer.visits.get(line, 0) + 1
-            tracer.visits[line] = visits
-            if visits <= tracer.max_visits_per_line:
+            visits = tracer.visits
+            count = visits.get(line, 0) + 1
+            visits[line] = count
+            if count <= tracer.max_visits_per_line:
                 self.pending = line
             else:
                 self.skipped += 1
+            tracer.line_events += 1
             if tracer.line_events > tracer.max_line_events:
-                tracer.detach()
+                tracer.detach()  # clears every traced frame's f_trace, this one's too
         elif event == "return":
             tracer.flush(self)
             tracer.live.discard(self)
             if self.top:
                 tracer.finished = True
-        if tracer.finished:
-            frame.f_trace = None
+                frame.f_trace = None
         return None
 
 
@@ -211,7 +209,8 @@ class LineTracer:
         kept = 0  # names of the previous snapshot still bound to a tensor: fewer means deletions
         tensor_type = torch.Tensor
         top = traced.top
-        for name, value in traced.namespace().items():
+        namespace = traced.frame.f_globals if top else traced.frame.f_locals
+        for name, value in namespace.items():
             if not isinstance(value, tensor_type):
                 continue
             # Inlined, not a helper: this runs for every tensor on every line.

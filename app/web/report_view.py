@@ -61,8 +61,9 @@ MAX_FIGURES = 8
 MAX_FIGURE_BYTES = 3 * 1024 * 1024
 MAX_SHARED_NAMES = 50
 MAX_RESULTS_BYTES = 8 * 1024 * 1024
-EXPAND_UP_TO = 3
-"""Reports with at most this many tensors open every card; beyond, cards start folded."""
+EXPAND_UP_TO = 4
+"""Reports with at most this many tensors (the starter has four) open every card; beyond,
+cards start folded."""
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 _SAFE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
