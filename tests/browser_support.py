@@ -156,6 +156,7 @@ def replace_code(page: Page, code: str, *, paste: bool = False) -> None:
 
 def set_code(page: Page, code: str) -> None:
     """Replace the editor's text in one transaction (no typing, no auto-indent)."""
+    page.locator(".cm-editor").wait_for()
     page.evaluate(
         """code => {
             const view = CM.EditorView.findFromDOM(document.querySelector(".cm-editor"));

@@ -323,7 +323,7 @@ def test_templates_need_no_inline_script_or_style(client: TestClient) -> None:
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(client: TestClient) -> None:
     html = client.get("/").text
-    [url] = re.findall(r'src="(/static/vendor/codemirror\.[0-9a-f]{10}\.js)"', html)
+    [url] = re.findall(r"/static/vendor/codemirror\.[0-9a-f]{10}\.js", html)  # loaded by app.js
     response = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-encoding"] == "gzip"
