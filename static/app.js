@@ -394,9 +394,10 @@
     if (target.closest("#reset-code")) resetCode();
     const choice = target.closest("[data-predict]");
     if (choice) predict(choice);
-    if (target.closest('.skip-link[href="#editor"]') && TP.editor) {
+    if (target.closest('.skip-link[href="#editor"]')) {
       event.preventDefault();
-      TP.editor.view.focus();
+      if (TP.editor) TP.editor.view.focus();
+      else $("#code")?.focus(); // the editor's bundle is still loading
     }
     const theme = target.closest("#theme-button");
     if (theme) {

@@ -109,6 +109,7 @@ def test_side_by_side_from_1200_px_resizable_and_one_column_below(
 def test_keyboard_only_use(page: Page, server: LiveServer) -> None:
     page.goto(server.url)
     wait_for_run(page)
+    page.locator(".cm-editor").wait_for()
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link").first).to_be_focused()
     page.keyboard.press("Enter")  # skip into the editor, and type there
