@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check app tests bench
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/trace_overhead.py
 	$(BIN)/python bench/explain_eval.py

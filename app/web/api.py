@@ -22,7 +22,16 @@ async def run(request: RunRequest, service: ServiceDep, client: ClientDep) -> Re
     report = await service.run(request, client)
     # Already validated field by field; serialising it once more through FastAPI's
     # response_model would validate it twice on the latency-critical path.
-    return Response(report.model_dump_json(), media_type="application/json")
+    return Response(
+        report.model_dump_json(),
+        media_type="application/json",
+        headers={"Server-Timing": server_timing(report.timings)},
+    )
+
+
+def server_timing(timings: dict[str, float]) -> str:
+    """The run's stages for the browser's network panel (names are ours, numbers floats)."""
+    return ", ".join(f"{name};dur={ms:.3f}" for name, ms in timings.items())
 
 
 @router.get("/lessons")
