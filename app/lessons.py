@@ -1,9 +1,9 @@
 """The lessons: runnable snippets under ``snippets/<topic>/<id>.py`` with a metadata header.
 
 A lesson file starts with a header of ``# key: value`` comment lines and a blank line;
-the rest is the code a student reads and runs. The header stays *inside* the file (and
-inside ``Lesson.code``) so that line numbers the playground reports for a run are the
-line numbers of the file, which is what ``error_line`` declares.
+the rest is the code a student reads and runs. ``Lesson.code`` is that code alone, without
+the header: it is what the editor shows and what a run executes, so the line numbers a run
+reports are lines of ``Lesson.code``, and ``error_line`` counts from its first line.
 
 A value too long for one line goes on with continuation lines: ``#`` followed by at
 least two spaces. They are joined with a space, except between two Chinese characters,
@@ -69,10 +69,10 @@ class Lesson:
     expect: str
     """``"ok"``, or the name of the exception the snippet raises (``"RuntimeError"``)."""
     error_line: int | None
-    """1-based line in the file (header included) where the declared exception is raised."""
+    """1-based line of ``code`` (not of the file) where the declared exception is raised."""
     order: int
     code: str
-    """The whole file text, header included, so reported line numbers match the file."""
+    """The code a student sees and runs: the file after its header and the blank line."""
     path: str
 
     @property
@@ -97,8 +97,7 @@ class Lesson:
 
 def parse_lesson(path: Path) -> Lesson:
     """Read one lesson file and check its header against itself and its file name."""
-    code = path.read_text(encoding="utf-8")
-    lines = code.splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
     fields, header_end = _read_header(path, lines)
 
     missing = [key for key in _REQUIRED if key not in fields]
@@ -117,9 +116,12 @@ def parse_lesson(path: Path) -> Lesson:
     if expect != "ok" and not _EXCEPTION_NAME.fullmatch(expect):
         raise LessonError(path, f"expect must be 'ok' or an exception name, not {expect!r}")
 
-    error_line = _error_line(path, fields.get("error_line"), expect, lines, header_end)
-    if not any(line.strip() and not line.lstrip().startswith("#") for line in lines[header_end:]):
+    code_lines = lines[header_end:]
+    while code_lines and not code_lines[0].strip():
+        code_lines.pop(0)  # extra blank lines after the header are not part of the code
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in code_lines):
         raise LessonError(path, "the lesson has no code after its header")
+    error_line = _error_line(path, fields.get("error_line"), expect, code_lines)
 
     return Lesson(
         id=lesson_id,
@@ -132,7 +134,7 @@ def parse_lesson(path: Path) -> Lesson:
         expect=expect,
         error_line=error_line,
         order=_integer(path, "order", fields["order"]),
-        code=code,
+        code="\n".join(code_lines) + "\n",
         path=str(path),
     )
 
@@ -192,9 +194,7 @@ def _read_header(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
     raise LessonError(path, "the header must be '# key: value' lines ended by a blank line")
 
 
-def _error_line(
-    path: Path, raw: str | None, expect: str, lines: list[str], header_end: int
-) -> int | None:
+def _error_line(path: Path, raw: str | None, expect: str, code_lines: list[str]) -> int | None:
     """Validate ``error_line``: required for an error, forbidden for ``ok``, on a code line."""
     if expect == "ok":
         if raw is not None:
@@ -203,9 +203,11 @@ def _error_line(
     if raw is None:
         raise LessonError(path, f"expect is {expect!r} but error_line is missing")
     line = _integer(path, "error_line", raw)
-    if not header_end < line <= len(lines):
-        raise LessonError(path, f"error_line {line} is not a line of the code after the header")
-    text = lines[line - 1].strip()
+    if not 1 <= line <= len(code_lines):
+        raise LessonError(
+            path, f"error_line {line} is not a line of the code (it counts from 1 after the header)"
+        )
+    text = code_lines[line - 1].strip()
     if not text or text.startswith("#"):
         raise LessonError(path, f"error_line {line} points at a blank or comment line")
     return line

@@ -76,7 +76,17 @@ def test_header_is_complete_in_both_languages(lesson: Lesson) -> None:
     assert lesson.title_for("zh") == lesson.title_zh
     assert lesson.notice_for("zh-CN") == lesson.notice_zh
     assert lesson.path.endswith(f"{lesson.topic}/{lesson.id}.py")
-    assert lesson.code == Path(lesson.path).read_text(encoding="utf-8")
+    file_text = Path(lesson.path).read_text(encoding="utf-8")
+    assert file_text.endswith(lesson.code) and not lesson.code.startswith(("# id:", "\n"))
+
+
+@pytest.mark.parametrize("lesson", [x for x in LESSONS if x.expects_error], ids=lambda x: x.id)
+def test_error_line_counts_from_the_first_line_of_the_code(lesson: Lesson) -> None:
+    """`code` is what the editor shows: the error line is a line of it, header excluded."""
+    assert "# id:" not in lesson.code and "# notice" not in lesson.code
+    assert lesson.error_line is not None
+    line = lesson.code.splitlines()[lesson.error_line - 1]
+    assert line.strip() and not line.lstrip().startswith("#")
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
@@ -146,10 +156,10 @@ BAD_HEADERS = [
     ("order not a number", GOOD.replace("order: 10", "order: ten"), "order must be an integer"),
     ("error without line", GOOD.replace("expect: ok", "expect: RuntimeError"), "error_line"),
     ("line on an ok lesson", GOOD.replace("# order", "# error_line: 12\n# order"), "only for"),
-    ("line past the end", as_error(GOOD, "40"), "is not a line of the code"),
-    ("line in the header", as_error(GOOD, "2"), "is not a line of the code"),
-    ("line on a blank", as_error(GOOD, "13").replace("(2)\n", "(2)\n\n"), "blank or comment"),
-    ("line on a comment", as_error(GOOD, "12").replace("\n\nx", "\n\n# c\nx"), "blank or comment"),
+    ("line past the end", as_error(GOOD, "3"), "is not a line of the code"),
+    ("line zero", as_error(GOOD, "0"), "is not a line of the code"),
+    ("line on a blank", as_error(GOOD, "2").replace("(2)\n", "(2)\n\n"), "blank or comment"),
+    ("line on a comment", as_error(GOOD, "1").replace("\n\nx", "\n\n# c\nx"), "blank or comment"),
     ("expect not an exception", GOOD.replace("expect: ok", "expect: fails"), "exception name"),
     ("id of another topic", GOOD.replace("id: creation-", "id: shape-"), "starting with"),
     ("source not a seed", GOOD.replace("001_50eb38e264ab5ee5.txt", "blog"), "seed article"),
@@ -169,15 +179,16 @@ def test_loader_rejects_a_bad_header(tmp_path: Path, text: str, problem: str) ->
     assert str(path) in str(caught.value)
 
 
-def test_a_good_header_loads(tmp_path: Path) -> None:
-    write(tmp_path, as_error(GOOD, "13"))
+def test_a_good_header_loads_and_its_code_is_what_follows_the_header(tmp_path: Path) -> None:
+    write(tmp_path, as_error(GOOD, "2"))
     (lesson,) = load_lessons(tmp_path)
     assert (lesson.id, lesson.expect, lesson.error_line, lesson.order) == (
         "creation-sample",
         "RuntimeError",
-        13,
+        2,
         10,
     )
+    assert lesson.code == "x = torch.ones(2)\ny = x.view(3)\n"
 
 
 def test_loader_rejects_a_file_named_unlike_its_id(tmp_path: Path) -> None:

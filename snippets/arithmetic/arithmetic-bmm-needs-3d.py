@@ -9,7 +9,7 @@
 # notice_zh: `torch.bmm` 只接受三维张量（批、行、列），普通的两个矩阵也会被拒绝。二维时
 #   用 `torch.mm` 或 `@`，或者用 `unsqueeze(0)` 加一个批维度；`torch.matmul` 两者都接受。
 # expect: RuntimeError
-# error_line: 17
+# error_line: 3
 # order: 60
 
 data1 = torch.randn(4, 5)

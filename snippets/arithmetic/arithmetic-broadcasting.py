@@ -11,7 +11,7 @@
 #   3) 与 (2, 1) 可以运算（每行一个数），与 (3,) 也可以（每列一个数）。(2,) 会和最后一维 3 对齐，于
 #   是报错。想给每一行加一个数，要把它变成 (2, 1)：`wrong.unsqueeze(1)`。
 # expect: RuntimeError
-# error_line: 27
+# error_line: 11
 # order: 15
 
 torch.random.manual_seed(40)

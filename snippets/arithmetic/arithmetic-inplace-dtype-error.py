@@ -9,7 +9,7 @@
 # notice_zh: `data.div(tensor)` 返回新的 `float32` 张量，而 `div_` 必须把浮点结果写进 `data` 原有
 #   的 `int64` 内存，所以报错。先转换类型：`data = data.float()`，再 `data.div_(tensor)`。
 # expect: RuntimeError
-# error_line: 18
+# error_line: 4
 # order: 25
 
 torch.random.manual_seed(40)

@@ -9,7 +9,7 @@
 # notice_zh: (3, 4) @ (3, 4) 会报错：第一个矩阵的列数 (4) 必须等于第二个矩阵的行数 (3)。转置其中一
 #   个，`a @ b.T`，得到合法的 (3, 3) 乘积；而 `a * b` 是逐元素乘积。
 # expect: RuntimeError
-# error_line: 17
+# error_line: 3
 # order: 90
 
 a = torch.randn(3, 4)

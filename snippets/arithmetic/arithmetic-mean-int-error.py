@@ -10,7 +10,7 @@
 #   替你选择浮点类型。先转换 `data.float().mean()`，或给 `mean` 传 `dtype=torch.float32`。`sum` 可以
 #   直接用于整数。
 # expect: RuntimeError
-# error_line: 19
+# error_line: 4
 # order: 105
 
 torch.random.manual_seed(42)

@@ -9,7 +9,7 @@
 # notice_zh: `x.detach()` 切断了计算图，`y` 和 `z` 都由不要求梯度的张量算出：`z` 没
 #   有 `grad_fn`，`backward()` 无法回溯到 `x`。只对不需要梯度的部分调用 detach。
 # expect: RuntimeError
-# error_line: 18
+# error_line: 4
 # order: 200
 
 x = torch.ones(5, requires_grad=True)

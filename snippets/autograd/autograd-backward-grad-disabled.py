@@ -9,7 +9,7 @@
 # notice_zh: 全局关闭梯度跟踪后，`f = x**2` 不记录计算图：`f` 没有 `grad_fn`，没有路径可以回溯，所
 #   以 `backward()` 报错。需要求导的值必须在开启梯度时计算。
 # expect: RuntimeError
-# error_line: 19
+# error_line: 5
 # order: 165
 
 x = torch.tensor(10, requires_grad=True, dtype=torch.float64)

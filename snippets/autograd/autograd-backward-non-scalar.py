@@ -10,7 +10,7 @@
 #   绝执行。先约减（`y.sum().backward()`），或者传入每个元素的权
 #   重 `y.backward(torch.ones_like(y))`。
 # expect: RuntimeError
-# error_line: 21
+# error_line: 6
 # order: 60
 
 t1 = torch.randn(2, 2, requires_grad=True)

@@ -11,7 +11,7 @@
 #   存，所以第二次沿同一张图反向传播时就没有数据可用了。梯度累加那一课每一轮都重新计算 `f2`；想重复
 #   使用同一张图，第一次调用时写 `f2.backward(retain_graph=True)`。
 # expect: RuntimeError
-# error_line: 21
+# error_line: 5
 # order: 125
 
 x = torch.tensor([10, 20, 30, 40], requires_grad=True, dtype=torch.float32)

@@ -10,7 +10,7 @@
 #   为 1；反向传播时 autograd 发现保存的 `y` 已不是当初使用的值，于是报错。应改用非原地的 `y = y +
 #   1`。
 # expect: RuntimeError
-# error_line: 20
+# error_line: 5
 # order: 280
 
 x = torch.ones(5, requires_grad=True)

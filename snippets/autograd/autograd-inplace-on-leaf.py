@@ -9,7 +9,7 @@
 # notice_zh: autograd 无法记录对需要求梯度的叶子节点的原地修改。参数更新必须在计算图之外进行：放
 #   在 `with torch.no_grad():` 中，或者像梯度下降那一课一样通过 `x.data`。
 # expect: RuntimeError
-# error_line: 16
+# error_line: 2
 # order: 295
 
 x = torch.ones(5, requires_grad=True)

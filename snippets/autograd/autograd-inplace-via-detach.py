@@ -9,7 +9,7 @@
 # notice_zh: detach 得到的张量与 `x` 共享内存和版本号。`x_detached[0] = 100` 修改了 `y = x**2` 保存
 #   的 `x`，所以反向传播报错，正如原文所说。要修改的话，先 detach 再 `clone()`。
 # expect: RuntimeError
-# error_line: 19
+# error_line: 5
 # order: 290
 
 x = torch.ones(5, requires_grad=True)

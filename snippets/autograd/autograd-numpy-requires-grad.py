@@ -8,7 +8,7 @@
 # notice_zh: NumPy 数组与张量共享内存，却在 autograd 之外；通过它做的修改可能悄悄破坏梯度，所
 #   以 PyTorch 拒绝转换。先分离：`x.detach().numpy()`。
 # expect: RuntimeError
-# error_line: 15
+# error_line: 2
 # order: 260
 
 x = torch.tensor([10, 20], requires_grad=True, dtype=torch.float64)

@@ -10,7 +10,7 @@
 #   写成 `torch.tensor(10.0, ...)` 或者传入 `dtype=torch.float32`，原文用的就
 #   是 `dtype=torch.float64`。
 # expect: RuntimeError
-# error_line: 16
+# error_line: 1
 # order: 25
 
 x = torch.tensor(10, requires_grad=True)  # 10 is an int: int64

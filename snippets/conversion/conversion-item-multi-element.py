@@ -9,7 +9,7 @@
 # notice_zh: `item()` 只能用于恰好有一个元素的张量；有两个元素时没有唯一的数可以返回。需要全部元素时
 #   用 `tolist()`，或先取出一个元素（`data[0].item()`），或先约减（`data.sum().item()`）。
 # expect: RuntimeError
-# error_line: 17
+# error_line: 3
 # order: 60
 
 data = torch.tensor([10, 20])

@@ -12,7 +12,7 @@
 #   Double but got scalar type Float”。让类型保持一致：创建张量时就用 `float32`，或者调
 #   用 `x.float()`。
 # expect: RuntimeError
-# error_line: 22
+# error_line: 5
 # order: 10
 
 x = np.random.randn(4, 4)  # the article wrote randn((4, 4)), which NumPy rejects

@@ -9,7 +9,7 @@
 # notice_zh: 类别标签是类别的下标，所以 `CrossEntropyLoss` 要求它们是整数（`int64`）；经过浮点运算或
 #   来自浮点数组的标签会被拒绝。用 `y.long()` 转换。
 # expect: RuntimeError
-# error_line: 18
+# error_line: 4
 # order: 40
 
 logits = torch.randn(4, 3)  # 4 samples, 3 classes

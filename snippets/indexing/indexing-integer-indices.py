@@ -9,7 +9,7 @@
 # notice_zh: 用作索引的张量必须是位置（`int64`/`int32`）或掩码（`bool`）。用浮点运算算出的位置
 #   是 `float32`，即使数值是整数也会被拒绝。用 `positions.long()` 转换。
 # expect: IndexError
-# error_line: 19
+# error_line: 5
 # order: 95
 
 torch.random.manual_seed(42)

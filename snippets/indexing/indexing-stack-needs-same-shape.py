@@ -8,7 +8,7 @@
 # notice_zh: `cat` 沿第 0 维可以拼接 (2, 3) 和 (5, 3)，而 `stack` 把张量并排放进一个新维度，所以每一
 #   维的长度都必须相同。改用 `cat`，或者先把张量填充到相同形状。
 # expect: RuntimeError
-# error_line: 17
+# error_line: 4
 # order: 30
 
 x = torch.randn(2, 3)

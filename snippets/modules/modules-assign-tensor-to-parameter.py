@@ -9,7 +9,7 @@
 # notice_zh: `model.weight` 已注册为参数，模块拒绝用普通张量替换它，否则它会悄悄地
 #   从 `parameters()` 和优化器中消失。在 `no_grad()` 中把数值复制进去，或者赋值一个 `nn.Parameter`。
 # expect: TypeError
-# error_line: 16
+# error_line: 2
 # order: 100
 
 model = nn.Linear(2, 1)

@@ -10,7 +10,7 @@
 #   输出 `out` 为 (seq_len, batch, 4)，`h`、`c` 为 (1, batch, 4)。每个时间步有 3 个特征时
 #   与 `input_size=2` 不符。
 # expect: RuntimeError
-# error_line: 22
+# error_line: 7
 # order: 140
 
 lstm = nn.LSTM(2, 4)  # input_size=2, hidden_size=4

@@ -11,7 +11,7 @@
 #   行存放的，没有哪种步长能描述展平后的 `t1_`。`view` 从不复制数据，所以报错。改用 `reshape`（必要
 #   时会复制）或 `contiguous().view(...)`。
 # expect: RuntimeError
-# error_line: 21
+# error_line: 5
 # order: 60
 
 t1 = torch.randn(2, 3)
