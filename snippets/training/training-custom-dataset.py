@@ -21,5 +21,5 @@ sample_dataset = SampleDataset(x, y)
 features, label = sample_dataset[0]
 print(len(sample_dataset), features, label)
 
-far_away, _ = sample_dataset[500]
+far_away, far_label = sample_dataset[500]
 print(torch.equal(far_away, x[99]))
