@@ -372,3 +372,12 @@ def test_the_question_s_answer_is_what_the_run_shows(
         assert tuple(tensors(report)[question.tensor]["shape"]) == question.answer
     elif question.kind == "line":
         assert report["error"]["line"] == question.answer
+
+
+def test_the_readme_counts_the_lessons_as_they_are() -> None:
+    readme = (SNIPPETS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The lessons") :]
+    paragraph = " ".join(section.split("\n\n")[1].split())
+    assert paragraph.startswith(f"{len(LESSONS)} lessons, in course order")
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", paragraph)]
+    assert counts == [sum(x.topic == topic for x in LESSONS) for topic, _, _ in TOPICS]

@@ -73,7 +73,12 @@ def load_course(root: Path) -> Course:
 
 
 def load_recap(root: Path, topic: str) -> dict[str, Any]:
-    """A topic's cheat sheet: titled sections of rows (code, what it does in en and zh)."""
+    """A topic's cheat sheet: titled sections of rows (code, what it does in en and zh).
+
+    A row's ``code`` runs after its section's ``setup`` (tests/test_recaps.py runs them all,
+    checking ``result``, the ``str()`` of an expression, and ``raises``); a section with
+    ``"runs": false`` shows an outline instead of code that runs.
+    """
     path = root / RECAPS_DIR / f"{topic}.json"
     data = _read_json(path)
     _text(path, data, "title")
@@ -83,6 +88,8 @@ def load_recap(root: Path, topic: str) -> dict[str, Any]:
         _zh(path, section, "heading_zh")
         if not isinstance(section.get("setup", ""), str):
             raise LessonError(path, "a section's setup must be code (a string)")
+        if not isinstance(section.get("runs", True), bool):
+            raise LessonError(path, "a section's runs must be true or false")
         for row in _list_of_tables(path, section, "rows"):
             _text(path, row, "code")
             _text(path, row, "en")
