@@ -44,6 +44,7 @@ class Stats(_Report):
 
 class GradInfo(_Report):
     shape: list[int]
+    layout: str | None = None
     dtype: str
     device: str
     stride: list[int] | None
@@ -174,6 +175,11 @@ class RunResponse(_Report):
     figures_dropped: int = 0
     wall_ms: float | None = None
     inspection_problems: list[str] = []
+    outcome: str | None = Field(
+        None,
+        description="How the run ended, from a closed set (ok, error, or a limit's name); "
+        "set by the server, never taken from the run.",
+    )
 
 
 class Health(BaseModel):
