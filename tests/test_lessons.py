@@ -347,9 +347,8 @@ def test_lesson_has_its_declared_outcome(lesson: Lesson, run_snippet: RunSnippet
     else:
         assert error is not None, "the lesson was meant to raise"
         assert (error["type"], error["line"]) == (lesson.expect, lesson.error_line)
-    # Lessons take well under a second on an idle machine; half the default 5 s limit leaves
-    # room for a loaded one while still catching a lesson that would time out for a student.
-    assert report["duration_ms"] < 2500
+    # No wall-clock bound here (timing on a shared machine is noise): a lesson that ran past
+    # the 5 s limit would fail above with TimeLimitExceeded instead of its declared outcome.
 
 
 @pytest.mark.parametrize("lesson", TRANSLATED, ids=lambda lesson: lesson.id)

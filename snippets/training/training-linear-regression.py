@@ -7,7 +7,7 @@ y = 41.7 * x + 14.5 + 10 * torch.randn(100, 1)
 dataloader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True, num_workers=0)
 model = nn.Linear(in_features=1, out_features=1)
 criterion = nn.MSELoss()
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
 
 
 def train_one_epoch():
@@ -21,7 +21,7 @@ def train_one_epoch():
     return total / len(dataloader)
 
 
-epoch_losses = [train_one_epoch() for _ in range(40)]
+epoch_losses = [train_one_epoch() for _ in range(20)]
 w, b = model.weight.item(), model.bias.item()
 
 x_mean, y_mean = x.mean(), y.mean()
