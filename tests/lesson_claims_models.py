@@ -118,6 +118,7 @@ MODELS: dict[str, list[Claim]] = {
                 [b["name"] for b in module(r, "model")["buffers"]] == ["model.weight_epsilon"]
             ),
         ),
+        out("torch.float64 torch.float64 torch.float32"),
     ],
     "modules-freeze-layer": [
         param("model.0.weight.grad", False),
@@ -376,6 +377,7 @@ MODELS: dict[str, list[Claim]] = {
     "pitfalls-assign-detach-attribute": [
         fact("x.values", [1.0] * 5),
         fact("x.grad.values", [5.0] * 5),
+        out("x.detach() now fails: 'Tensor' object is not callable"),
     ],
     "pitfalls-assign-data": [
         fact("x.grad.values", [16.0] * 5),
@@ -388,6 +390,7 @@ MODELS: dict[str, list[Claim]] = {
         holds("no error", lambda r: r["error"] is None),
         holds("PyTorch warns of nothing", lambda r: r["stderr"] == ""),
         flags("data_instead_of_detach"),
+        holds("a no_grad update would raise instead", lambda r: _no_grad_update_raises()),
     ],
     "pitfalls-new-tensor": [
         fact("a.grad", None),
@@ -418,3 +421,16 @@ def learned(report: Report, name: str) -> float:
 def _accuracies(report: Report) -> tuple[float, float]:
     words = report["stdout"].replace(",", " ").split()
     return float(words[2]), float(words[-1])
+
+
+def _no_grad_update_raises() -> bool:
+    """The notice says an update under no_grad bumps the version counter: checked with torch."""
+    x = torch.ones(3, requires_grad=True)
+    y = x**2
+    with torch.no_grad():
+        x.mul_(10)
+    try:
+        y.sum().backward()
+    except RuntimeError as error:
+        return "modified by an inplace operation" in str(error)
+    return False

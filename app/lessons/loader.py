@@ -6,7 +6,7 @@ titles and notices in both languages, the expected outcome, the seed passage it 
 from, the concepts it needs and teaches, an optional question, and ``[code_zh]``, the
 Chinese renderings of its comments and printed labels (``"English" = "中文"``), from
 which ``Lesson.code_zh`` is made. Texts may be wrapped over several lines: a line break
-becomes a space, except between two Chinese characters, which run on.
+becomes a space, except between two Chinese characters or next to Chinese punctuation.
 
 Pure: the standard library only, so the web layer and the tests can both load lessons.
 """
@@ -281,8 +281,9 @@ def _unwrap(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     result = lines[0]
     for line in lines[1:]:
-        wide = _is_wide(result[-1]) and _is_wide(line[0])
-        result = result + line if wide else f"{result} {line}"
+        before, after = result[-1], line[0]
+        run_on = (_is_wide(before) and _is_wide(after)) or _is_wide_punctuation(before, after)
+        result = result + line if run_on else f"{result} {line}"
     return result
 
 
@@ -303,3 +304,10 @@ def _strings(value: object) -> bool:
 
 def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _is_wide_punctuation(*chars: str) -> bool:
+    """Chinese punctuation (，。：“）) takes no space on either side."""
+    return any(
+        c in "“”‘’" or (_is_wide(c) and unicodedata.category(c).startswith("P")) for c in chars
+    )

@@ -14,3 +14,6 @@ model = NoisyLinear(3, 2)
 print([name for name, _ in model.named_parameters()])
 print([name for name, _ in model.named_buffers()])
 print(list(model.state_dict().keys()))
+
+model.to(torch.float64)
+print(model.weight.dtype, model.weight_epsilon.dtype, model.scale.dtype)

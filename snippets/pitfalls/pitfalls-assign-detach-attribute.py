@@ -5,3 +5,8 @@ y = x**3
 k = (z + y).sum()
 k.backward()
 print(x.grad)
+
+try:
+    x.detach()
+except TypeError as error:
+    print("x.detach() now fails:", error)
