@@ -7,6 +7,7 @@ level, so however many tests read a lesson's report it runs once in each languag
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.lessons import Lesson, library
@@ -14,11 +15,21 @@ from app.lessons import Lesson, library
 Report = dict[str, Any]
 LESSONS = library()
 BY_ID = {lesson.id: lesson for lesson in LESSONS}
+PARALLEL_RUNS = 3
 _reports: dict[tuple[str, str], Report] = {}
 
 
 def lesson_report(run_snippet: Callable[..., Report], lesson: Lesson, lang: str = "en") -> Report:
-    """The report of the lesson's code (``lang="zh"``: of its Chinese rendering)."""
+    """The report of the lesson's code (``lang="zh"``: of its Chinese rendering).
+
+    The first call in a language runs every lesson, a few at a time (the server runs them
+    in parallel slots), so the whole set costs about half what one-by-one would.
+    """
+    if not any(key[1] == lang for key in _reports):
+        wanted = [x for x in LESSONS if lang == "en" or x.code_zh != x.code]
+        with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+            found = pool.map(lambda x: run_snippet(x.code_for(lang)), wanted)
+            _reports.update({(x.id, lang): report for x, report in zip(wanted, found, strict=True)})
     key = (lesson.id, lang)
     if key not in _reports:
         _reports[key] = run_snippet(lesson.code_for(lang))
