@@ -54,31 +54,35 @@ def die_with_the_tests() -> None:
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def start_server(data_dir: Path, **settings: object) -> LiveServer:
-    """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy."""
+def start_server(
+    data_dir: Path, *, cli: bool = False, preexec: Callable[[], None] | None = None,
+    args: tuple[str, ...] = (), **settings: object,
+) -> LiveServer:
+    """Start `uvicorn app.main:app` (or `cli`: `tensor-playground serve`, with the HTTP
+    limits of app.web.protocol) with PLAYGROUND_* settings and wait until healthy.
+    `preexec` runs in the server's process before it starts (to lower a limit); `args` go
+    on its command line."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_")}
     env.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in settings.items()})
     env["PLAYGROUND_DATA_DIR"] = str(data_dir)
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
+    entry = ["app", "serve"] if cli else ["uvicorn", "app.main:app"]
+
+    def before_start() -> None:
+        die_with_the_tests()
+        if preexec is not None:
+            preexec()
+
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [sys.executable, "-m", *entry, "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=die_with_the_tests,
+        preexec_fn=before_start,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     deadline = time.monotonic() + 120
