@@ -20,11 +20,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import resources
+
 __all__ = [
     "SNIPPETS_DIR", "TOPICS", "Lesson", "LessonError", "find_lesson", "library", "load_lessons",
     "parse_lesson",
 ]
-SNIPPETS_DIR = Path(__file__).resolve().parents[1] / "snippets"
+SNIPPETS_DIR = resources.SNIPPETS_DIR
 
 TOPICS: tuple[tuple[str, str, str], ...] = (
     ("creation", "Creating tensors", "创建张量"),

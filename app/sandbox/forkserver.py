@@ -70,6 +70,9 @@ from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
 from app.sandbox.warmup import warm_up
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if not os.path.exists(os.path.join(PROJECT_ROOT, "pyproject.toml")):
+    # installed (pip install .): hide the package, not the site-packages it lies in
+    PROJECT_ROOT = os.path.join(PROJECT_ROOT, "app")
 
 
 @dataclass(slots=True)
