@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,19 +56,30 @@ def die_with_the_tests() -> None:
 
 
 def start_server(
-    data_dir: Path, *, cli: bool = False, preexec: Callable[[], None] | None = None,
-    args: tuple[str, ...] = (), **settings: object,
+    data_dir: Path,
+    *,
+    user: str | None = None,
+    wrapper: list[str] | None = None,
+    cli: bool = False,
+    preexec: Callable[[], None] | None = None,
+    args: tuple[str, ...] = (),
+    **settings: object,
 ) -> LiveServer:
-    """Start `uvicorn app.main:app` (or `cli`: `tensor-playground serve`, with the HTTP
-    limits of app.web.protocol) with PLAYGROUND_* settings and wait until healthy.
+    """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy.
+
+    `user` runs it as that (unprivileged) user; `wrapper` goes before the command. `cli`
+    starts `tensor-playground serve` instead (with the HTTP limits of app.web.protocol);
     `preexec` runs in the server's process before it starts (to lower a limit); `args` go
-    on its command line."""
+    on its command line.
+    """
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_")}
     env.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in settings.items()})
     env["PLAYGROUND_DATA_DIR"] = str(data_dir)
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
+    if user is not None:
+        shutil.chown(data_dir, user, user)
     entry = ["app", "serve"] if cli else ["uvicorn", "app.main:app"]
 
     def before_start() -> None:
@@ -76,13 +88,19 @@ def start_server(
             preexec()
 
     process = subprocess.Popen(
-        [sys.executable, "-m", *entry, "--host", "127.0.0.1", "--port", str(port), *args],
+        [
+            *(wrapper or []),
+            sys.executable, "-m", *entry, "--host", "127.0.0.1", "--port", str(port), *args,
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
         preexec_fn=before_start,
+        user=user,
+        group=user,
+        extra_groups=[] if user else None,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     deadline = time.monotonic() + 120

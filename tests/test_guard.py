@@ -122,7 +122,7 @@ def test_a_huge_declared_body_is_refused_before_any_of_it_is_read(guarded: LiveS
     started = time.monotonic()
     answer = exchange(guarded, head)
     assert answer.startswith(b"HTTP/1.1 413")
-    assert b'"error":"payload_too_large"' in answer
+    assert b'"error":"snippet_too_large"' in answer
     assert time.monotonic() - started < 4  # answered, and the connection closed, at once
 
 
@@ -136,7 +136,7 @@ def test_a_streamed_body_is_cut_off_at_the_cap(guarded: LiveServer) -> None:
         headers={"content-type": "application/json"}, timeout=30,
     )  # fmt: skip
     assert response.status_code == 413
-    assert response.json()["error"] == "payload_too_large"
+    assert response.json()["error"] == "snippet_too_large"
 
 
 @pytest.mark.parametrize("path", ["/run", "/share", "/login"])

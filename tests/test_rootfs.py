@@ -66,6 +66,9 @@ import json, os, sys
 sys.path.insert(0, {project!r})
 from app.sandbox import isolation, rootfs
 isolation.unshare(isolation.CLONE_NEWNS | isolation.CLONE_NEWPID)
+if os.fork():
+    _, status = os.wait()
+    sys.exit(os.waitstatus_to_exitcode(status))
 plan = rootfs.plan(rootfs.runtime_paths({project!r}), [{project!r}])
 rootfs.build(plan, {mount_point!r}, 200_007)
 def tried(call):
@@ -82,6 +85,7 @@ out = {{
     "write_runtime": tried(lambda: open(os.path.join(sys.prefix, "new"), "w")),
     "project": os.path.exists({project!r} + "/app"),
     "cwd": os.getcwd(),
+    "proc": sorted(p for p in os.listdir("/proc") if p.isdigit()),
 }}
 print(json.dumps(out))
 """
@@ -103,4 +107,5 @@ def test_inside_the_root_there_is_only_what_a_run_needs(tmp_path: Path) -> None:
     assert seen["write_root"] == 30 and seen["write_runtime"] == 30  # EROFS
     assert seen["project"] is False
     assert seen["cwd"] == "/"
+    assert seen["proc"] == ["1"]  # its own pid namespace, of which it is pid 1
     assert os.listdir(tmp_path) == []  # the host side is untouched

@@ -60,6 +60,20 @@ def readable_grad(t: torch.Tensor) -> torch.Tensor | None:
     return None
 
 
+def layout_facts(t: torch.Tensor) -> dict[str, JSONValue]:
+    """shape, dtype, stride, is_contiguous, requires_grad, grad_fn: as torch says, whatever
+    a subclass claims (the trace's per-step facts)."""
+    with DisableTorchFunction():
+        return {
+            "shape": list(TensorBase.shape.__get__(t)),
+            "dtype": str(TensorBase.dtype.__get__(t)),
+            "stride": _stride(t),
+            "is_contiguous": _is_contiguous(t) if _stride(t) is not None else None,
+            "requires_grad": bool(TensorBase.requires_grad.__get__(t)),
+            "grad_fn": grad_fn_name(t),
+        }
+
+
 def _plain(t: torch.Tensor) -> torch.Tensor:
     """A plain `torch.Tensor` over the same data, for reading values (no subclass code)."""
     return t if type(t) is Tensor else TensorBase.as_subclass(t, Tensor)

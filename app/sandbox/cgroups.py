@@ -7,8 +7,9 @@ offered (a laptop's rootless `make run`, a container), `probe` returns None and 
 watchdog (watchdog.py) bounds memory instead; health says which is in force.
 
 The fork-server owns the tree: it makes a group per slot, sets its limits, and hands the
-slot open `cgroup.procs` descriptors; each worker writes "0" to them (itself) before it is
-walled in, then closes them, so a run can neither leave its group nor see cgroupfs.
+slot open `cgroup.procs` descriptors; the slot's keeper writes "0" to them (itself) and
+closes them, so every worker is born in the group, and a run can neither leave its group
+nor see cgroupfs.
 """
 
 from __future__ import annotations
@@ -30,6 +31,28 @@ class SlotGroup:
     version: int
     dirs: dict[str, Path]
     oom_kills: int = 0
+    oom_event: int | None = None
+    """v1: an eventfd the kernel signals when the group meets its memory limit (v1 kills one
+    process then, not the group: the fork-server ends the whole run on this event)."""
+    _oom_control: int | None = None
+
+    def watch_oom(self) -> None:
+        if self.version == 2:
+            _write(self.dirs["memory"] / "memory.oom.group", "1")  # the kernel kills them all
+            return
+        memory = self.dirs["memory"]
+        self._oom_control = os.open(memory / "memory.oom_control", os.O_RDONLY | os.O_CLOEXEC)
+        self.oom_event = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
+        _write(memory / "cgroup.event_control", f"{self.oom_event} {self._oom_control}")
+
+    def take_oom_event(self) -> bool:
+        """Consume a pending v1 OOM event; whether there was one."""
+        if self.oom_event is None:
+            return False
+        try:
+            return os.eventfd_read(self.oom_event) > 0
+        except BlockingIOError:
+            return False
 
     def open_procs(self) -> list[int]:
         """Write-only fds of every `cgroup.procs`: what a worker joins its group through."""
@@ -71,6 +94,10 @@ class SlotGroup:
                 _write(memory / name, "0")
 
     def remove(self) -> None:
+        for fd in (self.oom_event, self._oom_control):
+            if fd is not None:
+                os.close(fd)
+        self.oom_event = self._oom_control = None
         for d in dict.fromkeys(self.dirs.values()):
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -148,6 +175,7 @@ class Cgroups:
             if "pids" in group.dirs:
                 _write(group.dirs["pids"] / "pids.max", str(pids))
         group.set_cpu_weight(CPU_WEIGHT_NORMAL)
+        group.watch_oom()
 
 
 def probe(limits: RunLimits, tag: str) -> Cgroups | None:
@@ -258,7 +286,7 @@ def _write(path: Path, value: str) -> None:
 
 
 def join(procs_fds: list[int]) -> None:
-    """In the worker: move this process into its slot's group(s), then forget the fds."""
+    """Move this process into its slot's group(s), then forget the fds."""
     for fd in procs_fds:
         os.write(fd, b"0")
         os.close(fd)

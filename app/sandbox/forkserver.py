@@ -49,6 +49,7 @@ from app.sandbox.limits import (
     current_virtual_size,
 )
 from app.sandbox.protocol import (
+    WORKER_SPAWN_FAILED,
     CancelRun,
     Configure,
     ForkServerReady,
@@ -69,6 +70,8 @@ from app.sandbox.protocol import (
 from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
 from app.sandbox.warmup import warm_up
 
+FAILED_OPENS_BEFORE_BACKOFF = 3
+SLOT_RETRY_MAX_S = 30.0
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if not os.path.exists(os.path.join(PROJECT_ROOT, "pyproject.toml")):
     # installed (pip install .): hide the package, not the site-packages it lies in
@@ -92,6 +95,7 @@ class Slot:
     reported: bool = False
     timed_out: bool = False
     cancelled: bool = False
+    memory_killed: bool = False
     killed_at: float | None = None
 
     def begin(self, run_id: int, timeout_s: float) -> None:
@@ -99,6 +103,7 @@ class Slot:
         self.run_id, self.started = run_id, time.monotonic()
         self.deadline = self.started + timeout_s + KILL_GRACE_S
         self.lowered = self.reported = self.timed_out = self.cancelled = False
+        self.memory_killed = False
         self.killed_at = None
 
 
@@ -121,6 +126,8 @@ class ForkServer:
         self.free_uids = collections.deque(range(FIRST_UID, FIRST_UID + UID_COUNT))
         self.names = itertools.count()
         self.slots: dict[int, Slot] = {}  # by opener pid
+        self.failed_opens = 0
+        self.retry_at = 0.0
         self.waiting: collections.deque[tuple[int, float, int]] = collections.deque()
         self.selector = selectors.DefaultSelector()
 
@@ -142,8 +149,14 @@ class ForkServer:
         slot = Slot(opener, ours, place, group)
         self.slots[opener] = slot
         self.selector.register(ours, selectors.EVENT_READ, slot)
+        if group is not None and group.oom_event is not None:
+            self.selector.register(group.oom_event, selectors.EVENT_READ, ("oom", slot))
 
     def refill(self) -> None:
+        """Keep `slot_count` slots; after slots keep dying before they were ever ready,
+        retry with a growing delay instead of forking in a loop."""
+        if time.monotonic() < self.retry_at:
+            return
         while len(self.slots) < self.slot_count:
             self.open()
 
@@ -173,6 +186,14 @@ class ForkServer:
             slot.cancelled = True
             self._kill(slot)
 
+    def _refuse_waiting(self) -> None:
+        """Slots keep failing to open: the runs waiting for one end now, said plainly,
+        instead of at their deadline."""
+        while self.waiting and not any(s.ready for s in self.slots.values()):
+            run_id, _, data_fd = self.waiting.popleft()
+            os.close(data_fd)
+            self.send(RunEnded(id=run_id, exit_code=WORKER_SPAWN_FAILED, signal=None))
+
     def dispatch(self) -> None:
         """Hand waiting runs to ready slots, oldest first."""
         while self.waiting:
@@ -201,13 +222,21 @@ class ForkServer:
             slot.keeper = message.pid
         elif isinstance(message, WorkerReady):
             slot.ready = True
+            self.failed_opens = 0
         elif isinstance(message, WorkerEnded):
             self._run_ended(slot, message, fds)
             return
         close_fds(fds)
 
+    def on_oom(self, slot: Slot) -> None:
+        """The kernel killed a process of the slot for memory: end the whole run."""
+        if slot.group is not None and slot.group.take_oom_event() and slot.run_id is not None:
+            slot.memory_killed = True
+            if slot.killed_at is None:
+                self._kill(slot)
+
     def _run_ended(self, slot: Slot, message: WorkerEnded, fds: list[int]) -> None:
-        memory_killed = message.memory_killed
+        memory_killed = message.memory_killed or slot.memory_killed
         if slot.group is not None:
             memory_killed = slot.group.memory_killed() or memory_killed
             slot.group.set_cpu_weight(CPU_WEIGHT_NORMAL)
@@ -262,6 +291,8 @@ class ForkServer:
                 times.append(s.deadline)
             if not s.lowered:
                 times.append(s.started + LOW_PRIORITY_AFTER_S)
+        if len(self.slots) < self.slot_count and self.retry_at:
+            times.append(self.retry_at)
         return max(0.0, min(times) - time.monotonic()) if times else None
 
     def reap(self) -> None:
@@ -283,16 +314,26 @@ class ForkServer:
         """Forget a slot (its processes die with the opener), reporting any run it held."""
         if self.slots.pop(slot.opener, None) is None:
             return
+        if slot.keeper is None or (not slot.ready and slot.run_id is None):
+            self.failed_opens += 1
+            if self.failed_opens >= FAILED_OPENS_BEFORE_BACKOFF:
+                delay = min(SLOT_RETRY_MAX_S, 0.1 * 2**self.failed_opens)
+                self.retry_at = time.monotonic() + delay
+                self._refuse_waiting()
         _signal(slot.opener, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(slot.opener, 0)  # its namespace is gone once its pid 1 is
         self.selector.unregister(slot.channel)
+        if slot.group is not None and slot.group.oom_event is not None:
+            self.selector.unregister(slot.group.oom_event)
         slot.channel.close()
         if slot.run_id is not None:
+            memory_killed = slot.memory_killed or bool(slot.group and slot.group.memory_killed())
             self.send(
                 RunEnded(
                     id=slot.run_id, exit_code=None, signal=signal.SIGKILL,
-                    timed_out=slot.timed_out, cancelled=slot.cancelled, slot_lost=True,
+                    timed_out=slot.timed_out, cancelled=slot.cancelled,
+                    memory_killed=memory_killed, slot_lost=True,
                 )
             )  # fmt: skip
         if slot.group is not None and self.groups is not None:
@@ -337,6 +378,8 @@ def serve(server: ForkServer, control: socket.socket) -> None:
         for key, _ in server.selector.select(server.next_wakeup()):
             if key.data == "wakeup":
                 os.read(wakeup_read, 4096)
+            elif isinstance(key.data, tuple):
+                server.on_oom(key.data[1])
             elif key.data == "control":
                 try:
                     message, fds = receive(control)

@@ -56,13 +56,16 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), f"unshare({flags:#x})")
 
 
-def map_single_user(inside: int) -> None:
-    """In a new user namespace: our own uid and gid, and nothing else, as `inside`.
+def enter_user_namespace(flags: int, inside: int) -> None:
+    """Unshare a new user namespace (with `flags`' other namespaces, which it then owns) in
+    which our own uid and gid, and nothing else, are `inside`.
 
-    One mapping of the caller's own ids needs no privilege (user_namespaces(7)); setgroups
-    must be denied before the gid map may be written.
+    One mapping of the caller's own ids needs no privilege (user_namespaces(7)); they must
+    be read before the unshare (after it they read as the overflow id), and setgroups must
+    be denied before the gid map may be written.
     """
     uid, gid = os.getuid(), os.getgid()
+    unshare(CLONE_NEWUSER | flags)
     with open("/proc/self/setgroups", "w") as f:
         f.write("deny")
     with open("/proc/self/uid_map", "w") as f:
@@ -84,9 +87,12 @@ def forbid_new_privileges() -> None:
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
 
 
-def not_dumpable() -> None:
-    """Nobody of our uid may ptrace us or open our /proc/<pid>/fd, mem, environ."""
-    _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
+def set_dumpable(dumpable: bool) -> None:
+    """Whether others of our uid may read our /proc/<pid>/fd, mem, smaps (and ptrace us,
+    which seccomp denies a run anyway). The keeper is not; its workers are, so the keeper
+    can read their memory use: the flag is inherited, and a worker's mm belongs to the
+    initial user namespace, where a rootless keeper has no CAP_SYS_PTRACE."""
+    _check(_libc.prctl(PR_SET_DUMPABLE, int(dumpable), 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
 
 
 def become_subreaper() -> None:
@@ -119,6 +125,13 @@ def drop_all_capabilities() -> None:
     header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
     data = (_CapData * 2)()
     _check(_libc.syscall(SYS_CAPSET, ctypes.byref(header), data), "capset")
+
+
+def set_oom_score_adj(value: int) -> None:
+    """How the kernel's OOM killer ranks us: 1000 first, -1000 never (lowering it needs
+    CAP_SYS_RESOURCE, which even root may lack: so workers raise theirs instead)."""
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write(str(value))
 
 
 def close_inherited_fds(keep: set[int]) -> None:

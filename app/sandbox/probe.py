@@ -52,8 +52,7 @@ def _try_root() -> None:
 
 
 def _try_rootless() -> None:
-    isolation.unshare(isolation.CLONE_NEWUSER | SLOT_NAMESPACES)
-    isolation.map_single_user(ROOTLESS_UID)
+    isolation.enter_user_namespace(SLOT_NAMESPACES, ROOTLESS_UID)
     isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
 
 

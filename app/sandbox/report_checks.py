@@ -48,7 +48,7 @@ def checked_response(line: bytes, code: str, limits: RunLimits) -> RunResponse:
         where = ".".join(str(part) for part in first["loc"])
         return response_from(violation_report(f"The run sent a malformed report ({where})."))
     try:
-        check(response, code.count("\n") + 1, limits)
+        check(response, max(1, len(code.splitlines())), limits)
     except ReportProblem as problem:
         return response_from(
             violation_report(

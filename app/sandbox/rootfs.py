@@ -6,12 +6,12 @@
     ├── etc/           passwd and group naming only the slot's user, hosts, nsswitch.conf,
     │                  localtime, ld.so.cache
     ├── dev/           null zero full random urandom; fd, stdin.. links; shm -> /tmp; no ptys
-    ├── proc/          the slot's own /proc (mounted by the keeper, pid 1 of the namespace)
+    ├── proc/          the slot's own /proc (its pid namespace's)
     └── tmp/           the run's scratch tmpfs, new for every run: the only writable place
 
 A run that lists `/` sees that and nothing else: no /home, /root, /run, /srv, /var, no
 project, no data dir, no host sockets. The plan is computed once in the fork-server (pure,
-testable); `build` carries it out in a slot's fresh mount namespace, as root there.
+testable); `build` carries it out in a slot's fresh namespaces, as their pid 1.
 """
 
 from __future__ import annotations
@@ -81,10 +81,12 @@ def runtime_paths(project: str) -> list[str]:
 
 
 def build(root_plan: RootPlan, mount_point: str, uid: int) -> None:
-    """In a fresh mount namespace: assemble the root at `mount_point` and pivot into it.
+    """In a fresh mount namespace, as pid 1 of a fresh pid namespace: assemble the root at
+    `mount_point`, with this namespace's /proc, and pivot into it.
 
     Afterwards `/` is the new root (read-only), the host's tree is detached, and the cwd is
-    `/`. The keeper then mounts `/proc` and each run's `/tmp`.
+    `/`. /proc is mounted before the pivot: in a user namespace the kernel mounts a new proc
+    only while a fully visible one is in sight. The keeper then mounts each run's `/tmp`.
     """
     isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
     isolation.mount(
@@ -107,6 +109,7 @@ def build(root_plan: RootPlan, mount_point: str, uid: int) -> None:
     _make_dev(inside("/dev"))
     for empty in ("/proc", "/tmp"):
         os.makedirs(inside(empty), mode=0o755, exist_ok=True)
+    isolation.mount_proc(inside("/proc"))
     old = inside("/.host")
     os.mkdir(old, 0o700)
     isolation.pivot_root(mount_point, old)

@@ -2,8 +2,9 @@
 time.
 
     fork-server ──fork──> opener: new pid, net, mount, UTS, IPC namespaces (and a user
-                          namespace when rootless); builds and pivots into the private root
-                            └──fork──> keeper: pid 1 there; never reads what a run wrote
+                          namespace when rootless)
+                            └──fork──> keeper: pid 1 there; builds and pivots into the
+                                       private root; never reads what a run wrote
                                          └──fork──> worker (one per run, runs the snippet)
 
 Creating namespaces and a root costs milliseconds, so a slot does it once; each run then
@@ -28,7 +29,7 @@ import socket
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.sandbox import isolation, rootfs, watchdog
+from app.sandbox import cgroups, isolation, rootfs, watchdog
 from app.sandbox.limits import LONG_RUN_NICENESS, WATCHDOG_INTERVAL_S, RunLimits
 from app.sandbox.protocol import WORKER_SPAWN_FAILED, KeeperStarted, WorkerEnded, WorkerReady, send
 from app.sandbox.worker import serve_one_run
@@ -83,7 +84,9 @@ def open_slot(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -
         return pid
     try:
         _opener(channel, place, config)
-    except BaseException:
+    except BaseException as exc:
+        with contextlib.suppress(BaseException):  # to the server's log, for whoever runs it
+            os.write(2, f"tensor-playground: a sandbox slot failed to open: {exc!r}\n".encode())
         os._exit(WORKER_SPAWN_FAILED)
     os._exit(WORKER_SPAWN_FAILED)
 
@@ -93,15 +96,17 @@ def _opener(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
     if config.mode is Mode.ROOT:
         isolation.unshare(SLOT_NAMESPACES)
     elif config.mode is Mode.ROOTLESS:
-        isolation.unshare(isolation.CLONE_NEWUSER | SLOT_NAMESPACES)
-        isolation.map_single_user(place.uid)
+        isolation.enter_user_namespace(SLOT_NAMESPACES, place.uid)
     if config.mode is not Mode.UNSANDBOXED:
-        assert config.root_plan is not None
-        rootfs.build(config.root_plan, place.mount_point, place.uid)
         isolation.set_hostname(rootfs.HOSTNAME)
     keeper = os.fork()
     if keeper == 0:
-        _keeper(channel, place, config)
+        try:
+            _keeper(channel, place, config)
+        except BaseException as exc:
+            with contextlib.suppress(BaseException):
+                os.write(2, f"tensor-playground: a slot's keeper failed: {exc!r}\n".encode())
+            os._exit(WORKER_SPAWN_FAILED)
         os._exit(0)
     send(channel, KeeperStarted(pid=keeper))
     channel.close()
@@ -113,11 +118,16 @@ def _opener(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
 def _keeper(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> None:
     """The namespace's init: one worker per run, a clean namespace between runs."""
     isolation.die_with_parent()
-    isolation.not_dumpable()
+    isolation.set_dumpable(False)
+    if place.procs_fds:
+        # Joined once, by the keeper: its workers are born in the slot's groups (moving a
+        # process between v1 groups costs ~5 ms per controller).
+        cgroups.join(list(place.procs_fds))
     if config.mode is Mode.UNSANDBOXED:
         isolation.become_subreaper()
     else:
-        isolation.mount_proc("/proc")
+        assert config.root_plan is not None
+        rootfs.build(config.root_plan, place.mount_point, place.uid)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -127,7 +137,7 @@ def _keeper(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
     signal.signal(signal.SIGUSR2, lambda signum, frame: _lower_priority(current["worker"]))
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
-    isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno(), *place.procs_fds})
+    isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
     while True:
         _fresh_scratch(place, config)
         stdout, stderr = isolation.capture_file("stdout"), isolation.capture_file("stderr")

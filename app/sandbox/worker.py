@@ -14,7 +14,7 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from app.outcome import Outcome
-from app.sandbox import cgroups, isolation, landlock, seccomp
+from app.sandbox import isolation, landlock, seccomp
 from app.sandbox.limits import MAX_REQUEST_BYTES, RunLimits, apply_cpu_limit, apply_rlimits
 from app.sandbox.output import cut_utf8
 from app.sandbox.protocol import REPORT_FAILED, WORKER_SPAWN_FAILED, StartWorker, receive
@@ -36,7 +36,8 @@ def serve_one_run(
     from app.sandbox.slot import Mode
 
     try:
-        cgroups.join(list(place.procs_fds))  # first: everything after is charged to the run
+        if place.procs_fds:  # the OOM killer takes a run's process, never the keeper
+            isolation.set_oom_score_adj(1000)  # (raising needs no privilege; lowering would)
         os.setsid()
         isolation.standard_fds(*captures)
         isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
@@ -47,6 +48,7 @@ def serve_one_run(
         elif os.geteuid() == 0:
             isolation.drop_privileges(place.uid)
         isolation.die_with_parent()  # after the uid change, which clears it
+        isolation.set_dumpable(True)  # the keeper's watchdog reads this run's memory use
         os.chdir(place.home)
         isolation.scrub_environment(place.home)
         isolation.forbid_new_privileges()

@@ -5,8 +5,9 @@ One pure-ASGI middleware, so a route added tomorrow gets all of it by default:
 * the request line and headers are bounded: a URL over 8 KiB is 414, more than 100 headers
   or more than 16 KiB of them is 431 (uvicorn's h11 bounds only a head that arrives in
   pieces, and answers it with a bare 400; `app.web.protocol` adds a deadline for the head);
-* the body is bounded: over `max_body_bytes` it is refused from `Content-Length` before a
-  byte is read, and while streaming (chunked, or a client that lies) as soon as it passes
+* the body is bounded: over `max_body_bytes` (413 `snippet_too_large`: every body here
+  carries a snippet) it is refused from `Content-Length` before a byte is read, and while
+  streaming (chunked, or a client that lies) as soon as it passes
   the cap; a body not complete within `body_timeout_s` is 408;
 * a state-changing request (POST, PUT, PATCH, DELETE) sent by another site's page is 403:
   `Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` that is not this server.
@@ -32,9 +33,9 @@ from app.errors import (
     BadRequest,
     CrossSiteRequest,
     HeadersTooLarge,
-    PayloadTooLarge,
     PlaygroundError,
     RequestTimeout,
+    SnippetTooLarge,
     UnsupportedMediaType,
     UriTooLong,
 )
@@ -109,6 +110,12 @@ def warn_if_reached_from_afar(settings: Settings, scope: Scope) -> None:
         )  # fmt: skip
 
 
+def body_too_large(detail: str) -> PlaygroundError:
+    """Every body this server takes carries a snippet (JSON or a form around one), and the
+    cap is several times the snippet limit: a body over it holds a snippet over its limit."""
+    return SnippetTooLarge(detail)
+
+
 def has_body(headers: dict[str, str]) -> bool:
     return headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
 
@@ -150,7 +157,7 @@ class RequestGuard:
         if not declared.isdigit():
             return BadRequest("Content-Length is not a number")
         if int(declared) > cap:
-            return PayloadTooLarge(f"the body is {declared} bytes; the limit is {cap}")
+            return body_too_large(f"the body is {declared} bytes; the limit is {cap}")
         return None
 
     async def _refuse(
@@ -187,7 +194,7 @@ class RequestGuard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > cap:
-                    refused = PayloadTooLarge(f"the body is over the limit of {cap} bytes")
+                    refused = body_too_large(f"the body is over the limit of {cap} bytes")
                     return {"type": "http.disconnect"}
                 body_done = not message.get("more_body", False)
             return message
