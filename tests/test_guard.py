@@ -3,9 +3,11 @@ the security headers: over HTTP, against a real server."""
 
 from __future__ import annotations
 
+import resource
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,11 +19,18 @@ BODY_TIMEOUT_S = 1.5
 MAX_BODY = 8192
 
 
+HARD_FILES = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+
+def lower_soft_files_limit() -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(512, HARD_FILES), HARD_FILES))
+
+
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = start_server(
         tmp_path_factory.mktemp("guard"), body_timeout_s=BODY_TIMEOUT_S,
-        max_body_bytes=MAX_BODY, max_code_bytes=1024,
+        max_body_bytes=MAX_BODY, max_code_bytes=1024, preexec=lower_soft_files_limit,
     )  # fmt: skip
     yield server
     server.stop()
@@ -154,6 +163,12 @@ def test_a_body_that_never_finishes_times_out(guarded: LiveServer) -> None:
     answer = exchange(guarded, head, wait_s=BODY_TIMEOUT_S + 10)
     assert answer.startswith(b"HTTP/1.1 408") and b"request_timeout" in answer
     assert BODY_TIMEOUT_S - 0.2 < time.monotonic() - started < BODY_TIMEOUT_S + 8
+
+
+def test_the_open_files_soft_limit_is_raised_to_the_hard_limit(guarded: LiveServer) -> None:
+    limits = Path(f"/proc/{guarded.process.pid}/limits").read_text()
+    line = next(line for line in limits.splitlines() if line.startswith("Max open files"))
+    assert line.split()[3:5] == [str(HARD_FILES), str(HARD_FILES)]  # started at 512
 
 
 def test_the_server_still_runs_snippets_after_all_that(guarded: LiveServer) -> None:

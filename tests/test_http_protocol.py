@@ -112,31 +112,6 @@ def test_a_normal_run_is_served_while_half_open_connections_wait(served: LiveSer
             sock.close()
 
 
-def test_cli_flags_override_the_environment(tmp_path: Path) -> None:
-    # PLAYGROUND_MAX_RUNS=0 is invalid; the flag wins, and nothing read it before
-    server = start_server(tmp_path, cli=True, max_runs=0, args=("--workers", "2"))
-    try:
-        assert server.post_run("x = 1").status_code == 200
-        assert "limits: 2 runs at once" in server.log_path.read_text()
-    finally:
-        server.stop()
-
-
-def test_the_open_files_soft_limit_is_raised_to_the_hard_limit(tmp_path: Path) -> None:
-    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard <= 512:
-        pytest.skip("the hard limit leaves no room to lower the soft one")
-    server = start_server(
-        tmp_path, preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (512, hard))
-    )
-    try:
-        limits = Path(f"/proc/{server.process.pid}/limits").read_text()
-        line = next(line for line in limits.splitlines() if line.startswith("Max open files"))
-        assert line.split()[3:5] == [str(hard), str(hard)]
-    finally:
-        server.stop()
-
-
 def test_running_out_of_descriptors_writes_a_bounded_log(tmp_path: Path) -> None:
     server = start_server(
         tmp_path, cli=True, max_runs=1, header_timeout_s=3,

@@ -47,11 +47,15 @@ def test_the_summary_names_the_profile_and_why() -> None:
 
 
 def test_one_user_on_loopback_is_never_rate_limited(tmp_path: Path) -> None:
-    server = start_server(tmp_path, cli=True)  # `make run`: loopback, no settings
+    # `make run`: loopback. PLAYGROUND_MAX_RUNS=0 is invalid: the CLI flag must win, and
+    # nothing may read the environment before the flag is applied.
+    server = start_server(tmp_path, cli=True, max_runs=0, args=("--workers", "2"))
     try:
         statuses = [server.post_run("x = 1").status_code for _ in range(30)]
         assert statuses == [200] * 30
-        assert "profile one-user (listening on 127.0.0.1)" in server.log_path.read_text()
+        log = server.log_path.read_text()
+        assert "profile one-user (listening on 127.0.0.1)" in log
+        assert "limits: 2 runs at once" in log
     finally:
         server.stop()
 
