@@ -16,10 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_server(
-    name: str, *, cli: bool = False, preexec: Callable[[], None] | None = None, **settings: str
+    name: str,
+    root: Path = ROOT,
+    *,
+    cli: bool = False,
+    preexec: Callable[[], None] | None = None,
+    **settings: str,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """`uvicorn app.main:app` (`cli`: `tensor-playground serve`) with PLAYGROUND_* `settings`;
-    returns once it is healthy. `preexec` runs in the server process first (a limit)."""
+    """`uvicorn app.main:app` (`cli`: `tensor-playground serve`) of the tree at `root` (this
+    one, or another checkout to compare with) with PLAYGROUND_* `settings`; returns once it
+    is healthy. `preexec` runs in the server process first (to lower a limit)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -37,7 +43,11 @@ def start_server(
     )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", *command],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         preexec_fn=preexec,
     )
     url = f"http://127.0.0.1:{port}"

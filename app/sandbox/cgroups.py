@@ -128,6 +128,16 @@ class Cgroups:
     def controllers(self) -> list[str]:
         return sorted(self.base)
 
+    def weigh_as(self, slot_count: int) -> None:
+        """Give the whole subtree the CPU weight of `slot_count` processes: as one group of
+        default weight, every run at once would share what a single process gets."""
+        cpu = self.base.get("cpu")
+        if cpu is None:
+            return
+        SlotGroup(self.version, {"cpu": cpu}).set_cpu_weight(
+            min(10_000, CPU_WEIGHT_NORMAL * slot_count)
+        )
+
     def make_slot(self, name: str) -> SlotGroup:
         dirs: dict[str, Path] = {}
         for controller, base in self.base.items():

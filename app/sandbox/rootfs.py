@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 
 from app.sandbox import isolation
+from app.sandbox.limits import DEV_TMPFS_OPTIONS, ROOT_TMPFS_OPTIONS
 
 SYSTEM_DIRS = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/fonts")
 """Shared libraries (and fonts, for plots with text in other scripts), where the host has
@@ -31,7 +32,6 @@ DEV_LINKS = {
     "stderr": "/proc/self/fd/2", "shm": "/tmp",
 }  # fmt: skip
 ETC_COPIES = ("/etc/localtime", "/etc/ld.so.cache")
-ROOT_SIZE = "size=8m,nr_inodes=4096"
 HOSTNAME = "playground"
 USER_NAME = "student"
 
@@ -91,7 +91,7 @@ def build(root_plan: RootPlan, mount_point: str, uid: int) -> None:
     isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
     isolation.mount(
         "tmpfs", mount_point, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
-        f"mode=0755,{ROOT_SIZE}",
+        f"mode=0755,{ROOT_TMPFS_OPTIONS}",
     )  # fmt: skip
     inside = lambda path: mount_point + path  # noqa: E731
     for path in root_plan.binds:
@@ -146,7 +146,7 @@ def _write_etc(etc: str, copies: tuple[str, ...], uid: int) -> None:
 def _make_dev(dev: str) -> None:
     os.makedirs(dev, mode=0o755, exist_ok=True)
     isolation.mount("tmpfs", dev, "tmpfs", isolation.MS_NOSUID | isolation.MS_NOEXEC,
-                    "mode=0755,size=64k,nr_inodes=64")  # fmt: skip
+                    f"mode=0755,{DEV_TMPFS_OPTIONS}")  # fmt: skip
     for name in DEVICES:
         target = os.path.join(dev, name)
         _write(target, b"")

@@ -109,6 +109,7 @@ def run_snippet_here(
         _stop_alarm()
         sys.stdout, sys.stderr = saved_streams
     duration_ms = (time.perf_counter() - started) * 1000
+    exec_end = time.monotonic()
 
     listed = iter_tensors(namespace)
     modules = iter_modules(namespace)
@@ -149,6 +150,8 @@ def run_snippet_here(
         report["error"] = describe_error(error, code, tensors, lang, limits, problems)
     if problems:
         report["inspection_problems"] = problems
+    report["stages"] = {"exec_start": exec_end - duration_ms / 1000, "exec_end": exec_end,
+                        "inspected": time.monotonic()}  # fmt: skip
     return report
 
 

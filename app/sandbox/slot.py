@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from app.sandbox import cgroups, isolation, rootfs, watchdog
 from app.sandbox.limits import LONG_RUN_NICENESS, WATCHDOG_INTERVAL_S, RunLimits
-from app.sandbox.protocol import WORKER_SPAWN_FAILED, KeeperStarted, WorkerEnded, WorkerReady, send
+from app.sandbox.protocol import WORKER_SPAWN_FAILED, KeeperStarted, WorkerEnded, send
 from app.sandbox.worker import serve_one_run
 
 SLOT_NAMESPACES = (
@@ -143,8 +143,7 @@ def _keeper(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
         stdout, stderr = isolation.capture_file("stdout"), isolation.capture_file("stderr")
         worker = current["worker"] = os.fork()
         if worker == 0:
-            serve_one_run(channel, (stdout, stderr), place, config)
-        send(channel, WorkerReady())
+            serve_one_run(channel, (stdout, stderr), place, config)  # says WorkerReady itself
         status, memory_killed = _wait(worker, place.home, config)
         _kill_the_run(worker)
         _reap_all()
