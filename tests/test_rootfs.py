@@ -109,3 +109,13 @@ def test_inside_the_root_there_is_only_what_a_run_needs(tmp_path: Path) -> None:
     assert seen["cwd"] == "/"
     assert seen["proc"] == ["1"]  # its own pid namespace, of which it is pid 1
     assert os.listdir(tmp_path) == []  # the host side is untouched
+
+
+def test_a_runtime_under_tmp_keeps_its_binds_and_the_scratch_moves_beside_it() -> None:
+    venv = Path(tempfile.mkdtemp(dir="/tmp"))  # a checkout in /tmp, say
+    try:
+        plan = rootfs.plan([str(venv)], [])
+        assert str(venv) in plan.binds and plan.home == rootfs.HOME_BESIDE_TMP
+        assert rootfs.plan([], []).home == "/tmp"
+    finally:
+        venv.rmdir()

@@ -29,6 +29,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from app import resources
 from app.lessons.course import Course, LessonError, load_course, load_glossary, load_recap
 from app.lessons.loader import load_lessons, parse_lesson
 from app.lessons.model import Lesson, Question, Seed, Topic
@@ -38,7 +39,7 @@ __all__ = [
     "course", "find_lesson", "glossary", "library", "load_lessons", "neighbours", "parse_lesson",
     "recap", "topics",
 ]  # fmt: skip
-SNIPPETS_DIR = Path(__file__).resolve().parents[2] / "snippets"
+SNIPPETS_DIR = resources.SNIPPETS_DIR
 
 
 def course(root: Path = SNIPPETS_DIR) -> Course | None:

@@ -71,13 +71,16 @@ from app.sandbox.protocol import (
     receive,
     send,
 )
-from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
+from app.sandbox.slot import Mode, SandboxConfig, SlotPlace, open_slot
 from app.sandbox.warmup import warm_up
 
 EARLY_ENDINGS_KEPT = 64
 """Endings of handed-out workers whose StartRun has not come (yet): bounded, since the server
 lets idle workers go on a restart."""
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if not os.path.exists(os.path.join(PROJECT_ROOT, "pyproject.toml")):
+    # installed (pip install .): hide the package, not the site-packages it lies in
+    PROJECT_ROOT = os.path.join(PROJECT_ROOT, "app")
 
 
 @dataclass(slots=True)
@@ -144,7 +147,8 @@ class ForkServer:
         os.mkdir(mount_point, 0o755)
         group = self.groups.make_slot(name) if self.groups is not None else None
         procs = tuple(group.open_procs()) if group is not None else ()
-        home = mount_point if self.config.mode is Mode.UNSANDBOXED else RUN_HOME
+        plan = self.config.root_plan
+        home = mount_point if plan is None else plan.home
         place = SlotPlace(uid, mount_point, procs, home)
         try:
             opener = open_slot(theirs, place, self.config)

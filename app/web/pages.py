@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from app import resources
 from app.errors import AtCapacity, NotFound
 from app.lessons import TOPICS, Lesson, find_lesson, library
 from app.schemas import RunRequest, RunResponse
@@ -35,8 +36,7 @@ from app.web.views import (
     value_slices,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = ROOT / "templates"
+TEMPLATES_DIR = resources.TEMPLATES_DIR
 LANGS = ("en", "zh")
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
