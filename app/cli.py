@@ -1,5 +1,5 @@
 """`tensor-playground serve`: run the server with the settings from the environment,
-overridden by the command line."""
+overridden by the command line. `tensor-playground db upgrade`: migrate the store."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", help="listen address (PLAYGROUND_HOST; 0.0.0.0 for a LAN)")
     serve.add_argument("--port", type=int, help="listen port (PLAYGROUND_PORT)")
     serve.add_argument("--workers", type=int, help="runs at once (PLAYGROUND_MAX_RUNS)")
+    db = commands.add_parser("db", help="the store's database (PLAYGROUND_DATABASE_URL)")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: migrate the schema, then exit")
     args = parser.parse_args(argv)
+    if args.command == "db":
+        from app.store.database import upgrade_command
+
+        raise SystemExit(upgrade_command(Settings()))
 
     overrides = {
         key: value

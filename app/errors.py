@@ -5,8 +5,11 @@
     ├── InvalidSnippet              422  the code cannot be a snippet (NUL byte, ...)
     ├── AtCapacity                  429  every slot busy and the queue full (Retry-After)
     │   └── RateLimited             429  this client started too many runs (Retry-After)
+    │       └── QuotaExceeded       429  this client stored its day's share of bytes
     ├── NotFound                    404  no such lesson or share link
-    └── ExecutorUnavailable         503  the fork-server cannot be started
+    ├── StoreFull                   507  the share store holds its total quota
+    ├── ExecutorUnavailable         503  the fork-server cannot be started
+    └── StoreUnavailable            503  the database cannot be reached
 
 A snippet's own failure is never one of these: it is a 200 with `error` set.
 """
@@ -52,6 +55,10 @@ class RateLimited(AtCapacity):
     code = "rate_limited"
 
 
+class QuotaExceeded(RateLimited):
+    code = "quota_exceeded"
+
+
 class NotFound(PlaygroundError):
     status_code = 404
     code = "not_found"
@@ -60,3 +67,13 @@ class NotFound(PlaygroundError):
 class ExecutorUnavailable(PlaygroundError):
     status_code = 503
     code = "executor_unavailable"
+
+
+class StoreFull(PlaygroundError):
+    status_code = 507
+    code = "store_full"
+
+
+class StoreUnavailable(PlaygroundError):
+    status_code = 503
+    code = "store_unavailable"

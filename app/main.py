@@ -19,8 +19,8 @@ from app.errors import PlaygroundError
 from app.metrics import Metrics
 from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
-from app.store import ShareStore
-from app.web import access, api, ops, pages
+from app.store import Store
+from app.web import access, api, ops, pages, shares
 from app.web.access import AccessCodeMiddleware
 from app.web.accesslog import AccessLogMiddleware
 
@@ -33,18 +33,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cache_dir=settings.data_dir.resolve() / "cache",
         hidden=[PROJECT_ROOT, settings.data_dir.resolve()],
     )
-    store = ShareStore(settings.data_dir / "playground.sqlite3", settings.max_code_bytes)
+    store = Store(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        store.open()
+        await store.open()
         await executor.start()
         try:
             yield
         finally:
             await executor.stop()
-            store.close()
+            await store.close()
 
     app = FastAPI(
         title="Tensor Playground",
@@ -58,8 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.service = RunService(settings, executor, metrics)
     app.state.store = store
+    app.state.shares = shares.ShareService(settings, store.shares, app.state.service.check_source)
     app.state.templates = pages.build_templates()
     app.include_router(api.router)
+    app.include_router(shares.router)
     app.include_router(ops.router)
     app.include_router(access.router)
     app.add_middleware(AccessCodeMiddleware)
