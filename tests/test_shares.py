@@ -13,14 +13,20 @@ import sqlite3
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
+import psycopg
 import pytest
+from sqlalchemy import make_url
 
 from app.config import Settings
 from app.main import create_app
 from app.store.shares import SHARE_OVERHEAD_BYTES
+from tests.conftest import start_server
+from tests.engines import PostgresServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette asks for `httpx2`; httpx is fully supported
@@ -276,3 +282,56 @@ def test_a_wildcard_bind_names_an_address_students_can_reach() -> None:
 def test_a_public_url_that_is_not_a_base_url_is_rejected(bad: str) -> None:
     with pytest.raises(ValueError):
         Settings(public_url=bad)
+
+
+# ---- the event loop never waits for the database -------------------------------------------
+
+
+def test_a_share_waiting_on_a_database_lock_blocks_nothing_else(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The lock is held by another client of the database for as long as the test likes;
+    the server answers other requests meanwhile, then completes the share once released."""
+    live = start_server(tmp_path / "server", database_url=database_url, max_runs=1)
+    try:
+        existing = httpx.post(f"{live.url}/api/v1/shares", json={"code": "old = 1"}).json()
+        with ThreadPoolExecutor(1) as pool, held_lock(database_url, request):
+            waiting = pool.submit(
+                httpx.post, f"{live.url}/api/v1/shares", json={"code": "new = 1"}, timeout=60
+            )
+            time.sleep(1.0)  # let it reach the lock (PostgreSQL: checked below)
+            if database_url.startswith("postgresql"):
+                assert waiting_on_a_lock(database_url, request) >= 1
+                # other connections of the pool serve reads meanwhile
+                read = httpx.get(f"{live.url}/api/v1/shares/{existing['id']}", timeout=10)
+                assert read.status_code == 200
+            for _ in range(5):
+                assert httpx.get(f"{live.url}/api/v1/health", timeout=10).status_code == 200
+            assert live.post_run("a = torch.ones(1)").status_code == 200
+            assert not waiting.done()  # all of that was answered while the share waited
+        assert waiting.result().status_code == 201
+    finally:
+        live.stop()
+
+
+@contextlib.contextmanager
+def held_lock(database_url: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        with contextlib.closing(sqlite3.connect(str(url.database), isolation_level=None)) as db:
+            db.execute("BEGIN EXCLUSIVE")
+            yield
+            db.execute("ROLLBACK")
+        return
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    with psycopg.connect(postgres.dsn(str(url.database))) as connection:
+        connection.execute("LOCK TABLE share_totals IN ACCESS EXCLUSIVE MODE")
+        yield
+        connection.rollback()
+
+
+def waiting_on_a_lock(database_url: str, request: pytest.FixtureRequest) -> int:
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    name = str(make_url(database_url).database)
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+    return postgres.query(name, query, name)[0][0]
