@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-replicas lint bench load conformance clean
+.PHONY: run test test-replicas lint bench load load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -36,6 +36,10 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+# The course sizing figures: two replicas on PostgreSQL behind nginx (README, "Deploying").
+load-replicas: $(STAMP)
+	$(BIN)/python bench/replicas.py
 
 conformance: $(STAMP)
 	$(BIN)/python -m pytest tests/test_conformance.py -q
