@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     access_code: SecretStr | None = Field(
         None, description="If set, pages ask for it and API clients send it as a bearer token."
     )
+    allow_unsandboxed: bool = Field(
+        False,
+        description="Run snippets without namespaces where the kernel refuses them "
+        "(never on a shared machine).",
+    )
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."
     )

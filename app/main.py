@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         slot_count=settings.max_runs + 1,  # a spare slot is ready while one resets
         cache_dir=settings.data_dir.resolve() / "cache",
         hidden=[PROJECT_ROOT, settings.data_dir.resolve()],
+        allow_unsandboxed=settings.allow_unsandboxed,
     )
     store = Store(settings)
 

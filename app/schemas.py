@@ -44,6 +44,7 @@ class Stats(_Report):
 
 class GradInfo(_Report):
     shape: list[int]
+    layout: str | None = None
     dtype: str
     device: str
     stride: list[int] | None
@@ -174,6 +175,18 @@ class RunResponse(_Report):
     figures_dropped: int = 0
     wall_ms: float | None = None
     inspection_problems: list[str] = []
+    timings: dict[str, float] = Field(
+        {},
+        description="Milliseconds per stage of the run (handoff, exec, inspect, encode, "
+        "transfer, check, ...), as the Server-Timing header gives them.",
+    )
+    stages: dict[str, float] | None = Field(None, exclude=True)
+    """The worker's stage marks (its word), read for `timings` and never passed on."""
+    outcome: str | None = Field(
+        None,
+        description="How the run ended, from a closed set (ok, error, or a limit's name); "
+        "set by the server, never taken from the run.",
+    )
 
 
 class Health(BaseModel):

@@ -25,7 +25,10 @@ class Admission:
     """At most `max_running` runs at once and `max_waiting` queued behind them.
 
     A full queue answers at once with 429 rather than letting requests pile up: under
-    overload a client learns to come back, instead of timing out.
+    overload a client learns to come back, instead of timing out. A run holds its place
+    until its last process has ended, not until its report arrived: a run that keeps going
+    after its report keeps counting (for its short grace), so health and admission tell the
+    truth about the slots.
     """
 
     def __init__(self, max_running: int, max_waiting: int, max_wait_s: float) -> None:
@@ -39,8 +42,7 @@ class Admission:
     def retry_after_s(self) -> int:
         return max(1, math.ceil((self.waiting + 1) / self.max_running))
 
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def acquire(self) -> None:
         if not self._slots.locked():
             await self._slots.acquire()  # a free slot and nobody queued: no wait
         elif self.waiting >= self.max_waiting:
@@ -54,11 +56,18 @@ class Admission:
             finally:
                 self.waiting -= 1
         self.running += 1
+
+    def release(self) -> None:
+        self.running -= 1
+        self._slots.release()
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        await self.acquire()
         try:
             yield
         finally:
-            self.running -= 1
-            self._slots.release()
+            self.release()
 
 
 class RunService:
@@ -70,6 +79,7 @@ class RunService:
         self.metrics = metrics
         self.admission = Admission(settings.max_runs, settings.queue_size, settings.queue_wait_s)
         self.rate_limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
+        self._keyed: dict[tuple[str, str], int] = {}
         metrics.gauge("playground_runs_in_flight", "Runs executing now.",
                       lambda: self.admission.running)
         metrics.gauge("playground_runs_queued", "Runs waiting for a slot.",
@@ -90,8 +100,13 @@ class RunService:
         if "\x00" in code:
             raise InvalidSnippet("the code contains a NUL byte")
 
-    async def run(self, request: RunRequest, client: str) -> RunResponse:
-        """Run `request` for `client` (an address: the key of the per-client rate limit)."""
+    async def run(
+        self, request: RunRequest, client: str, run_key: str | None = None
+    ) -> RunResponse:
+        """Run `request` for `client` (an address: the key of the per-client rate limit).
+
+        `run_key`, chosen by the caller, lets the same client stop the run (`cancel`).
+        """
         try:
             self.check_source(request.code)
             wait = self.rate_limiter.take(client)
@@ -101,14 +116,19 @@ class RunService:
                     self.rate_limiter.retry_after_s(wait),
                 )
             started = time.perf_counter()
-            report = await self._execute(request)
+            report = await self._execute(request, client, run_key)
         except PlaygroundError as exc:
             self.metrics.observe_rejection(exc.code)
             raise
         self.metrics.observe_run(Outcome.of_report(report), time.perf_counter() - started)
         return report
 
-    async def _execute(self, request: RunRequest) -> RunResponse:
+    def cancel(self, run_key: str, client: str) -> bool:
+        """Stop `client`'s run started with `run_key`; False when there is none in flight."""
+        run_id = self._keyed.get((client, run_key))
+        return run_id is not None and self.executor.cancel(run_id)
+
+    async def _execute(self, request: RunRequest, client: str, run_key: str | None) -> RunResponse:
         timeout_s = self.settings.clamp_timeout(request.timeout_s)
         payload = {
             "code": request.code,
@@ -116,5 +136,25 @@ class RunService:
             "trace": request.trace,
             "lang": request.lang,
         }
-        async with self.admission.slot():
-            return await self.executor.run(payload, timeout_s)
+        await self.admission.acquire()
+        key = (client, run_key) if run_key else None
+        run_id = self.executor.new_run_id()
+        if key is not None:
+            self._keyed[key] = run_id
+        try:
+            run = await self.executor.run(payload, timeout_s, run_id)
+        except BaseException:  # cancelled (the client left) or the sandbox is unavailable
+            ended = self.executor.ended(run_id)
+            if ended is None:
+                self._forget(key, run_id)
+            else:
+                ended.add_done_callback(lambda _: self._forget(key, run_id))
+            raise
+        run.ended.add_done_callback(lambda _: self._forget(key, run_id))
+        return run.response
+
+    def _forget(self, key: tuple[str, str] | None, run_id: int) -> None:
+        """The run is over: free its place and its key."""
+        self.admission.release()
+        if key is not None and self._keyed.get(key) == run_id:
+            del self._keyed[key]

@@ -14,8 +14,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_server(name: str, **settings: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`uvicorn app.main:app` with PLAYGROUND_* `settings`; returns once it is healthy."""
+def start_server(
+    name: str, root: Path = ROOT, **settings: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`uvicorn app.main:app` of the tree at `root` (this one, or another checkout to
+    compare with) with PLAYGROUND_* `settings`; returns once it is healthy."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -28,9 +31,21 @@ def start_server(name: str, **settings: str) -> tuple[subprocess.Popen[bytes], s
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / "server.log").open("wb")  # the access log would drown the figures
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,8 +56,17 @@ def die_with_the_tests() -> None:
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def start_server(data_dir: Path, **settings: object) -> LiveServer:
-    """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy."""
+def start_server(
+    data_dir: Path,
+    *,
+    user: str | None = None,
+    wrapper: list[str] | None = None,
+    **settings: object,
+) -> LiveServer:
+    """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy.
+
+    `user` runs it as that (unprivileged) user; `wrapper` goes before the command.
+    """
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_")}
     env.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in settings.items()})
@@ -64,8 +74,11 @@ def start_server(data_dir: Path, **settings: object) -> LiveServer:
     env.update(PLAYGROUND_HOST="127.0.0.1", PLAYGROUND_PORT=str(port))  # share links' address
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
+    if user is not None:
+        shutil.chown(data_dir, user, user)
     process = subprocess.Popen(
         [
+            *(wrapper or []),
             sys.executable,
             "-m",
             "uvicorn",
@@ -81,6 +94,9 @@ def start_server(data_dir: Path, **settings: object) -> LiveServer:
         stderr=subprocess.STDOUT,
         start_new_session=True,
         preexec_fn=die_with_the_tests,
+        user=user,
+        group=user,
+        extra_groups=[] if user else None,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     deadline = time.monotonic() + 120

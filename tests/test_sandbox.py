@@ -253,10 +253,12 @@ def test_a_long_run_is_lowered_in_priority_so_short_runs_overtake_it(run_snippet
 
 def test_a_run_writes_only_in_its_scratch_dir(run_snippet) -> None:
     report = run_snippet(
-        "import os\nopen('mine.txt', 'w').write('ok')\nresults = []\n"
-        "for path in ('/var/tmp/x', '/run/lock/x', '/dev/shm/x', '/tmp/x'):\n"
+        "import os, sys\nopen('mine.txt', 'w').write('ok')\nresults = []\n"
+        "for path in ('/x', '/etc/x', '/usr/lib/x', sys.prefix + '/x', '/proc/x', '/dev/x'):\n"
         "    try:\n        open(path, 'w').write('leak')\n        results.append('WROTE')\n"
         "    except OSError as e:\n        results.append(e.errno)\n"
-        "print(results, open('mine.txt').read())\n"
+        "open('/dev/shm/seg', 'w').write('shm')\n"
+        "print(results, sorted(os.listdir('/tmp')), open('mine.txt').read())\n"
     )
-    assert "WROTE" not in report["stdout"] and report["stdout"].endswith("ok\n")
+    assert "WROTE" not in report["stdout"], report["stdout"]
+    assert report["stdout"].endswith("['mine.txt', 'seg'] ok\n")  # /dev/shm is the scratch

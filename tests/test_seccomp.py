@@ -75,3 +75,41 @@ def test_fork_threads_and_files_still_work() -> None:
         return 1 if os.waitstatus_to_exitcode(status) == 7 else 2
 
     assert in_filtered_child(probe) == 1
+
+
+SCMP_ARCH_X86_64 = 0xC000003E
+
+
+def libseccomp_number(name: str) -> int | None:
+    """The syscall number libseccomp's own table gives `name` on x86_64 (None: unknown)."""
+    lib = ctypes.CDLL("libseccomp.so.2")
+    lib.seccomp_syscall_resolve_name_arch.argtypes = [ctypes.c_uint32, ctypes.c_char_p]
+    number = lib.seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name.encode())
+    return None if number < 0 else number
+
+
+@pytest.mark.parametrize("name", sorted(seccomp.DENIED))
+def test_each_denied_number_is_the_one_libseccomp_knows(name: str) -> None:
+    expected = libseccomp_number(name)
+    if expected is None:
+        pytest.skip(f"libseccomp {name!r} is newer than this libseccomp")
+    assert seccomp.DENIED[name] == expected
+
+
+def test_the_filters_own_numbers_are_libseccomps_too() -> None:
+    assert (
+        libseccomp_number("socket"), libseccomp_number("clone"), libseccomp_number("clone3")
+    ) == (seccomp.SYS_SOCKET, seccomp.SYS_CLONE, seccomp.SYS_CLONE3)
+
+
+@pytest.mark.parametrize(
+    "name", ["memfd_create", "execveat", "personality", "setsid", "setpgid", "shmget",
+             "pidfd_getfd", "open_by_handle_at", "userfaultfd", "keyctl", "mount"],
+)  # fmt: skip
+def test_what_an_attacker_likes_is_denied_with_eperm(name: str) -> None:
+    def probe() -> int:
+        libc = ctypes.CDLL(None, use_errno=True)
+        result = libc.syscall(seccomp.DENIED[name], 0, 0, 0, 0, 0)
+        return 1 if result == -1 and ctypes.get_errno() == 1 else 2
+
+    assert in_filtered_child(probe) == 1

@@ -8,9 +8,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from app.inspect.tensors import DEFAULT_MAX_VALUES, describe_tensor
-
-MAX_MODULE_TENSORS = 200
+from app.inspect.tensors import describe_tensor
+from app.sandbox.limits import RunLimits
 
 
 def iter_modules(namespace: Mapping[str, object]) -> list[tuple[str, nn.Module]]:
@@ -18,15 +17,16 @@ def iter_modules(namespace: Mapping[str, object]) -> list[tuple[str, nn.Module]]
 
 
 def describe_module(
-    name: str, module: nn.Module, *, max_values: int = DEFAULT_MAX_VALUES
+    name: str, module: nn.Module, limits: RunLimits | None = None
 ) -> dict[str, Any]:
     """ModuleInfo: parameters and buffers under their qualified names (`model.0.weight`)."""
+    limits = limits or RunLimits()
     return {
         "name": name,
         "type": type(module).__name__,
         "training": bool(module.training),
-        "parameters": _described(name, module.named_parameters(), max_values),
-        "buffers": _described(name, module.named_buffers(), max_values),
+        "parameters": _described(name, module.named_parameters(), limits),
+        "buffers": _described(name, module.named_buffers(), limits),
     }
 
 
@@ -39,12 +39,15 @@ def named_parameters(modules: list[tuple[str, nn.Module]]) -> list[tuple[str, to
     ]
 
 
-def _described(prefix: str, named, max_values: int) -> list[dict[str, Any]]:
+def _described(prefix: str, named, limits: RunLimits) -> list[dict[str, Any]]:
     out = []
     for qualified, tensor in named:
-        if len(out) == MAX_MODULE_TENSORS:
+        if len(out) == limits.max_module_tensors:
             break
         out.append(
-            {"name": f"{prefix}.{qualified}", **describe_tensor(tensor, max_values=max_values)}
+            {
+                "name": f"{prefix}.{qualified}",
+                **describe_tensor(tensor, max_values=limits.max_values),
+            }
         )
     return out

@@ -6,6 +6,12 @@ disagree with what the student would see in a REPL. Methods are called on the cl
 (`Tensor.stride(t)`): a snippet may shadow them on its tensor (`x.detach = ...`).
 Values are previewed, never dumped: a 10^6-element tensor yields at most `max_values`
 numbers.
+
+A tensor subclass can override `shape`, `stride()` and anything else, and its
+`__torch_function__` can answer any call: every fact is read with torch functions disabled,
+through `TensorBase`'s own descriptors, so an honest subclass cannot mislead the report.
+Each tensor is described on its own: one that torch cannot fully describe (a sparse CSR
+tensor has no `is_contiguous()`) is reported with what torch can say, and the others stay.
 """
 
 from __future__ import annotations
@@ -16,9 +22,12 @@ from typing import Any
 
 import torch
 from torch import Tensor
+from torch._C import DisableTorchFunction, TensorBase
+
+from app.sandbox.limits import RunLimits
 
 JSONValue = Any
-DEFAULT_MAX_VALUES = 256
+DEFAULT_MAX_VALUES = RunLimits().max_values
 
 
 def iter_tensors(namespace: Mapping[str, object]) -> list[tuple[str, torch.Tensor]]:
@@ -33,59 +42,98 @@ def iter_tensors(namespace: Mapping[str, object]) -> list[tuple[str, torch.Tenso
 def storage_address(t: torch.Tensor) -> int:
     """The address of `t`'s storage, or 0 where it has none (meta, sparse, empty)."""
     try:
-        return int(Tensor.untyped_storage(t).data_ptr())
+        with DisableTorchFunction():
+            return int(TensorBase.untyped_storage(t).data_ptr())
     except (RuntimeError, NotImplementedError, TypeError):
         return 0
 
 
 def grad_fn_name(t: torch.Tensor) -> str | None:
-    return None if t.grad_fn is None else type(t.grad_fn).__name__
+    grad_fn = TensorBase.grad_fn.__get__(t)
+    return None if grad_fn is None else type(grad_fn).__name__
 
 
 def readable_grad(t: torch.Tensor) -> torch.Tensor | None:
     """`t.grad` without torch's warning for non-leaves that do not retain their grad."""
-    if t.is_leaf or t.retains_grad:
-        return t.grad
+    if TensorBase.is_leaf.__get__(t) or TensorBase.retains_grad.__get__(t):
+        return TensorBase.grad.__get__(t)
     return None
+
+
+def layout_facts(t: torch.Tensor) -> dict[str, JSONValue]:
+    """shape, dtype, stride, is_contiguous, requires_grad, grad_fn: as torch says, whatever
+    a subclass claims (the trace's per-step facts)."""
+    with DisableTorchFunction():
+        return {
+            "shape": list(TensorBase.shape.__get__(t)),
+            "dtype": str(TensorBase.dtype.__get__(t)),
+            "stride": _stride(t),
+            "is_contiguous": _is_contiguous(t) if _stride(t) is not None else None,
+            "requires_grad": bool(TensorBase.requires_grad.__get__(t)),
+            "grad_fn": grad_fn_name(t),
+        }
+
+
+def _plain(t: torch.Tensor) -> torch.Tensor:
+    """A plain `torch.Tensor` over the same data, for reading values (no subclass code)."""
+    return t if type(t) is Tensor else TensorBase.as_subclass(t, Tensor)
 
 
 def describe_tensor(
     t: torch.Tensor, *, with_grad: bool = True, max_values: int = DEFAULT_MAX_VALUES
 ) -> dict[str, JSONValue]:
     """One tensor's TensorInfo without `name` and `shares_storage_with`."""
+    with DisableTorchFunction():
+        return _describe(t, with_grad, max_values)
+
+
+def _describe(t: torch.Tensor, with_grad: bool, max_values: int) -> dict[str, JSONValue]:
+    shape = list(TensorBase.shape.__get__(t))
     info: dict[str, JSONValue] = {
-        "shape": list(t.shape),
-        "dtype": str(t.dtype),
-        "device": str(t.device),
+        "shape": shape,
+        "dtype": str(TensorBase.dtype.__get__(t)),
+        "device": str(TensorBase.device.__get__(t)),
         "stride": _stride(t),
         "storage_offset": _storage_offset(t),
-        "is_contiguous": bool(Tensor.is_contiguous(t)),
-        "requires_grad": bool(t.requires_grad),
-        "is_leaf": bool(t.is_leaf),
+        "is_contiguous": _is_contiguous(t),
+        "requires_grad": bool(TensorBase.requires_grad.__get__(t)),
+        "is_leaf": bool(TensorBase.is_leaf.__get__(t)),
         "grad_fn": grad_fn_name(t),
-        "numel": int(Tensor.numel(t)),
+        "numel": int(TensorBase.numel(t)),
     }
-    values, truncated = preview_values(t, max_values)
+    if TensorBase.layout.__get__(t) != torch.strided:
+        info["layout"] = str(TensorBase.layout.__get__(t))
+    plain = _plain(t)
+    values, truncated = preview_values(plain, max_values)
     info["values"] = values
     info["values_truncated"] = truncated
-    info["stats"] = tensor_stats(t)
+    info["stats"] = tensor_stats(plain)
     if with_grad:
         grad = readable_grad(t)
-        info["grad"] = None if grad is None else describe_tensor(
-            grad, with_grad=False, max_values=max_values
-        )
+        info["grad"] = None if grad is None else _describe(grad, False, max_values)
     return info
 
 
 def describe_named(
-    named: Iterable[tuple[str, torch.Tensor]], *, max_values: int = DEFAULT_MAX_VALUES
+    named: Iterable[tuple[str, torch.Tensor]],
+    problems: list[str] | None = None,
+    max_values: int = DEFAULT_MAX_VALUES,
 ) -> list[dict[str, JSONValue]]:
-    """TensorInfo for each (name, tensor), with `shares_storage_with` among them."""
-    named = list(named)
+    """TensorInfo for each (name, tensor), with `shares_storage_with` among them.
+
+    A tensor that cannot be described is left out and named in `problems`; the rest stay.
+    """
+    described: list[tuple[str, torch.Tensor, dict[str, JSONValue]]] = []
+    for name, t in named:
+        try:
+            described.append((name, t, {"name": name, **describe_tensor(t, max_values=max_values)}))
+        except Exception as exc:
+            if problems is not None:
+                problems.append(f"tensor {name}: {type(exc).__name__}: {exc}"[:500])
+    named = [(name, t) for name, t, _ in described]
     addresses = [storage_address(t) for _, t in named]
     infos = []
-    for i, (name, t) in enumerate(named):
-        info = {"name": name, **describe_tensor(t, max_values=max_values)}
+    for i, (_name, _t, info) in enumerate(described):
         mine = addresses[i]
         info["shares_storage_with"] = [
             other for j, (other, _) in enumerate(named) if j != i and mine and addresses[j] == mine
@@ -96,16 +144,23 @@ def describe_named(
 
 def _stride(t: torch.Tensor) -> list[int] | None:
     try:
-        return list(Tensor.stride(t))
+        return list(TensorBase.stride(t))
     except (RuntimeError, NotImplementedError):
         return None  # sparse and nested tensors have no strides
 
 
 def _storage_offset(t: torch.Tensor) -> int | None:
     try:
-        return int(Tensor.storage_offset(t))
+        return int(TensorBase.storage_offset(t))
     except (RuntimeError, NotImplementedError):
         return None
+
+
+def _is_contiguous(t: torch.Tensor) -> bool:
+    try:
+        return bool(TensorBase.is_contiguous(t))
+    except (RuntimeError, NotImplementedError):
+        return False  # sparse CSR/CSC: "do not have is_contiguous"
 
 
 def _has_data(t: torch.Tensor) -> bool:

@@ -31,6 +31,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from app.inspect.tensors import layout_facts
+
 SNIPPET_FILENAME = "<snippet>"
 VALUES_MAX_NUMEL = 16
 """Tensors up to this size carry their values (and their grad's) in the trace."""
@@ -242,21 +244,10 @@ def _describe(
 ) -> TensorLite:
     """API.md's TensorInfo-lite, plus `event`, `in_place` (its values were written in place,
     not just its grad) and the values of small tensors for the timeline."""
-    try:
-        stride: list[int] | None = list(Tensor.stride(tensor))
-        is_contiguous: bool | None = Tensor.is_contiguous(tensor)
-    except RuntimeError:  # sparse layouts have neither
-        stride = is_contiguous = None
-    grad_fn = tensor.grad_fn
     return {
         "name": name,
-        "shape": list(tensor.shape),
-        "dtype": str(tensor.dtype),
-        "stride": stride,
-        "is_contiguous": is_contiguous,
-        "requires_grad": tensor.requires_grad,
-        "grad_fn": None if grad_fn is None else type(grad_fn).__name__,
-        "grad_shape": None if grad is None else list(grad.shape),
+        **layout_facts(tensor),  # torch's own facts, whatever a subclass claims
+        "grad_shape": None if grad is None else layout_facts(grad)["shape"],
         "event": event,
         "in_place": in_place,
         "values": _small_values(tensor),

@@ -1,16 +1,22 @@
-"""The warm parent: imports torch once, keeps isolated workers ready, enforces deadlines.
+"""The warm parent: imports torch once, keeps isolated workers ready, ends every run.
 
-Started by the server (`python -m app.sandbox.forkserver`) with a minimal environment
-(PATH, thread counts, PYTHONPATH); its first control packet brings the run limits, the slot
-count and the directories to hide. It holds no secrets a child could find in its memory.
-It is single-threaded on purpose (forking a threaded process is a deadlock lottery) and
-never runs user code itself. Its loop:
+Started by the server (`python -m app.sandbox.forkserver`) with a minimal environment; its
+first control packet (`Configure`) brings the run limits, the slot count and the directories
+to keep hidden. It holds no secrets a child could find in its memory, never reads a run's
+code or output, and is single-threaded on purpose (forking a threaded process is a deadlock
+lottery). Its loop, in messages of protocol.py:
 
-    control packet {"op": "run", "id", "timeout_s"} + data fd
-        -> hand the fd to a ready slot's waiting worker, start the run's deadline
-    slot says {"op": "exit", ...} -> forward it, with the run id, on the events socket
-    deadline passed -> SIGUSR1 to the slot's keeper, which kills everything in its namespace
-    a slot dies (SIGCHLD) -> report its run, if any, and open a new slot
+    a worker's WorkerReady -> a data socketpair: one end to it, the other to the server's
+                              pool of idle workers (IdleWorker)
+    StartRun               -> the run went to that worker: start its deadline
+    ReportReceived         -> the run may end: kill it after REPORT_GRACE_S if it has not
+    CancelRun              -> kill it now
+    keeper's WorkerEnded   -> RunEnded (with the capture fds) to the server: the run is over
+    deadline passed        -> SIGUSR1 to the keeper, which kills everything in its namespace
+    a slot dies            -> RunEnded(slot_lost) for its run, if any; open a new slot
+
+A run counts as in flight until its RunEnded: a run that keeps going after its report, or
+forks daemons, holds its slot only until its grace or its deadline, never past.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
+import itertools
 import os
 import selectors
 import shutil
@@ -28,84 +36,48 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from app.sandbox import isolation, landlock, seccomp
-from app.sandbox.limits import RunLimits, current_virtual_size
-from app.sandbox.protocol import (
-    MAX_CONTROL_MESSAGE,
-    decode,
-    encode,
-    receive_with_fd,
-    send_with_fd,
+from app.sandbox import cgroups, isolation, landlock, probe, rootfs, seccomp
+from app.sandbox.limits import (
+    CPU_WEIGHT_LOW,
+    CPU_WEIGHT_NORMAL,
+    FAILED_OPENS_BEFORE_BACKOFF,
+    FIRST_UID,
+    KEEPER_ANSWER_S,
+    KILL_GRACE_S,
+    LOW_PRIORITY_AFTER_S,
+    REPORT_GRACE_S,
+    ROOTLESS_UID,
+    SLOT_RETRY_MAX_S,
+    UID_COUNT,
+    RunLimits,
+    current_virtual_size,
 )
-from app.sandbox.slot import SLOT_NAMESPACES, SandboxConfig, open_slot
+from app.sandbox.protocol import (
+    CancelRun,
+    Configure,
+    ForkServerReady,
+    ForkServerRefused,
+    IdleWorker,
+    KeeperStarted,
+    Message,
+    ProtocolError,
+    ReportReceived,
+    RunEnded,
+    StartRun,
+    StartWorker,
+    WorkerEnded,
+    WorkerReady,
+    close_fds,
+    receive,
+    send,
+)
+from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
+from app.sandbox.warmup import warm_up
 
-KILL_GRACE_S = 1.0
-WORLD_WRITABLE = (tempfile.gettempdir(), "/dev/shm", "/var/tmp", "/run/lock")
-"""Covered by an empty tmpfs in every slot: no run leaves files there for the next one."""
-LOW_PRIORITY_AFTER_S = 0.25  # runs longer than this yield the CPU to shorter ones
-FIRST_UID = 200_000  # one uid per slot: runs cannot signal or count against each other
-UID_COUNT = 4096
-
-
-def warm_up() -> dict[str, str]:
-    """Import and exercise everything a run may touch, single-threaded, before any fork.
-
-    One thread *before* the first op: a warmed OpenMP pool hangs forked children. The
-    first optimizer step lazily imports torch._dynamo (~1.5 s); pay it here, once.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import torch
-
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
-    import matplotlib.pyplot as plt
-    import numpy  # noqa: F401
-    import torch._dynamo
-    import torch.fx.experimental.symbolic_shapes  # the first backward(gradient) needs sympy
-    import torch.utils.data
-
-    from app.sandbox import runner
-
-    model = torch.nn.Linear(3, 1)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    loss = torch.nn.functional.mse_loss(model(torch.randn(4, 3)), torch.randn(4, 1))
-    loss.backward()
-    optimizer.step()
-    optimizer.zero_grad()
-    report = runner.run_snippet_here(
-        "x = torch.ones(2, 2, requires_grad=True)\ny = (x * 2).sum()\ny.backward()\n"
-        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nz = x.t().view(-1)\n",
-        timeout_s=None,
-    )
-    assert report["error"] is not None, "warm-up snippet should raise at its last line"
-    plt.close("all")
-    return {"torch": torch.__version__, "python": sys.version.split()[0]}
-
-
-def namespaces_available() -> bool:
-    """Whether this kernel lets us unshare the namespaces a worker needs."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            isolation.unshare(SLOT_NAMESPACES)
-            os._exit(0)
-        except BaseException:
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-
-
-def runtime_paths() -> list[str]:
-    """Where the interpreter and its packages live: what a worker must still be able to read.
-
-    The project's own directory is left out: everything of it a run needs is imported here,
-    before any fork, and its source, database and config are none of a run's business.
-    """
-    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    paths = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path]
-    return [p for p in paths if p and os.path.realpath(p) != os.path.realpath(project)]
+EARLY_ENDINGS_KEPT = 64
+"""Endings of handed-out workers whose StartRun has not come (yet): bounded, since the server
+lets idle workers go on a restart."""
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @dataclass(slots=True)
@@ -114,87 +86,195 @@ class Slot:
 
     opener: int
     channel: socket.socket
-    uid: int
+    place: SlotPlace
+    group: cgroups.SlotGroup | None
     keeper: int | None = None
-    ready: bool = False
+    token: int | None = None
+    """Its worker's token while the server holds it as idle, or runs it."""
     run_id: int | None = None
     started: float = 0.0
     lowered: bool = False
     deadline: float | None = None
+    reported: bool = False
     timed_out: bool = False
+    cancelled: bool = False
+    memory_killed: bool = False
     killed_at: float | None = None
+
+    def begin(self, run_id: int, timeout_s: float) -> None:
+        self.run_id, self.started = run_id, time.monotonic()
+        self.deadline = self.started + timeout_s + KILL_GRACE_S
+        self.lowered = self.reported = self.timed_out = self.cancelled = False
+        self.memory_killed = False
+        self.killed_at = None
 
 
 class ForkServer:
-    """Dispatches runs to ready slots, enforces deadlines, replaces slots that die."""
+    """Hands walled-in workers to the server, ends runs on time, replaces slots that die."""
 
-    def __init__(self, config: SandboxConfig, slot_count: int, events: socket.socket) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        slot_count: int,
+        events: socket.socket,
+        groups: cgroups.Cgroups | None,
+    ) -> None:
         self.config = config
         self.slot_count = slot_count
         self.events = events
+        self.groups = groups
         self.scratch = tempfile.mkdtemp(prefix="tensor-playground-")
-        os.chmod(self.scratch, 0o711)  # workers may enter their own dir, not list the others
+        os.chmod(self.scratch, 0o711)
         self.free_uids = collections.deque(range(FIRST_UID, FIRST_UID + UID_COUNT))
+        self.names = itertools.count()
         self.slots: dict[int, Slot] = {}  # by opener pid
-        self.waiting: collections.deque[tuple[int, float, int]] = collections.deque()
+        self.failed_opens = 0
+        self.retry_at = 0.0
+        self.tokens = itertools.count(1)
+        self.early: collections.OrderedDict[int, tuple[WorkerEnded, list[int]]] = (
+            collections.OrderedDict()
+        )
         self.selector = selectors.DefaultSelector()
 
     def open(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        uid = self.free_uids.popleft()
-        workdir = os.path.join(self.scratch, str(uid))  # made by the slot's keeper
-        opener = open_slot(theirs, workdir, uid, self.config)
-        theirs.close()
-        slot = Slot(opener, ours, uid)
+        name = f"slot-{next(self.names)}"
+        uid = self.free_uids.popleft() if self.config.mode is not Mode.ROOTLESS else ROOTLESS_UID
+        mount_point = os.path.join(self.scratch, name)
+        os.mkdir(mount_point, 0o755)
+        group = self.groups.make_slot(name) if self.groups is not None else None
+        procs = tuple(group.open_procs()) if group is not None else ()
+        home = mount_point if self.config.mode is Mode.UNSANDBOXED else RUN_HOME
+        place = SlotPlace(uid, mount_point, procs, home)
+        try:
+            opener = open_slot(theirs, place, self.config)
+        finally:
+            theirs.close()
+            close_fds(procs)
+        slot = Slot(opener, ours, place, group)
         self.slots[opener] = slot
         self.selector.register(ours, selectors.EVENT_READ, slot)
+        if group is not None and group.oom_event is not None:
+            self.selector.register(group.oom_event, selectors.EVENT_READ, ("oom", slot))
 
     def refill(self) -> None:
+        """Keep `slot_count` slots; after slots keep dying before they were ever ready,
+        retry with a growing delay instead of forking in a loop."""
+        if time.monotonic() < self.retry_at:
+            return
         while len(self.slots) < self.slot_count:
             self.open()
 
-    def request_run(self, run_id: int, timeout_s: float, data_fd: int) -> None:
-        self.waiting.append((run_id, timeout_s, data_fd))
-        self.dispatch()
+    def on_control(self, message: Message, fds: list[int]) -> None:
+        close_fds(fds)  # no control message carries fds
+        if isinstance(message, StartRun):
+            self.start_run(message)
+        elif isinstance(message, ReportReceived):
+            slot = self._running(message.id)
+            if slot is not None and slot.deadline is not None:
+                slot.reported = True
+                slot.deadline = min(slot.deadline, time.monotonic() + REPORT_GRACE_S)
+        elif isinstance(message, CancelRun):
+            self.cancel(message.id)
 
-    def dispatch(self) -> None:
-        """Hand waiting runs to ready slots, oldest first."""
-        while self.waiting:
-            slot = next((s for s in self.slots.values() if s.ready), None)
-            if slot is None:
-                return
-            run_id, timeout_s, data_fd = self.waiting.popleft()
-            try:
-                send_with_fd(slot.channel, {"op": "run"}, data_fd)
-            except OSError:
-                self.waiting.appendleft((run_id, timeout_s, data_fd))
-                self._close_slot(slot)
-                continue
-            os.close(data_fd)
-            slot.ready = False
-            slot.run_id = run_id
-            slot.started = time.monotonic()
-            slot.lowered = False
-            slot.deadline = slot.started + timeout_s + KILL_GRACE_S
-            slot.timed_out = False
+    def start_run(self, message: StartRun) -> None:
+        """The server gave run `id` to the worker it had as `worker`: start its clock. The
+        worker may even have ended already (the two messages race): answer at once."""
+        early = self.early.pop(message.worker, None)
+        if early is not None:
+            ended, fds = early
+            self._send_ended(message.id, ended, fds)
+            return
+        slot = next((s for s in self.slots.values() if s.token == message.worker), None)
+        if slot is None or slot.run_id is not None:
+            self.send(RunEnded(id=message.id, exit_code=None, signal=None, slot_lost=True))
+            return
+        slot.begin(message.id, message.timeout_s)
 
-    def on_message(self, slot: Slot) -> None:
+    def cancel(self, run_id: int) -> None:
+        slot = self._running(run_id)
+        if slot is not None and slot.killed_at is None:
+            slot.cancelled = True
+            self._kill(slot)
+
+    def hand_out(self, slot: Slot) -> None:
+        """The slot's worker is walled in: one end of a new data socket to it, the other to
+        the server's pool of idle workers."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            data = slot.channel.recv(MAX_CONTROL_MESSAGE)
-            message = decode(data) if data else None
-        except (OSError, ValueError):
-            message = None
+            send(slot.channel, StartWorker(), (theirs.fileno(),))
+            slot.token = next(self.tokens)
+            self.send(IdleWorker(worker=slot.token), (ours.fileno(),))
+        except OSError:
+            self._close_slot(slot)
+        finally:
+            ours.close()
+            theirs.close()
+
+    def on_slot_message(self, slot: Slot) -> None:
+        try:
+            message, fds = receive(slot.channel)
+        except (OSError, ProtocolError):
+            message, fds = None, []
         if message is None:
             self._close_slot(slot)
             return
-        op = message.get("op")
-        if op == "keeper":
-            slot.keeper = int(message["pid"])
-        elif op == "ready":
-            slot.ready = True
-        elif op == "exit" and slot.run_id is not None:
-            self.send({**message, "id": slot.run_id, "timed_out": slot.timed_out})
-            slot.run_id = slot.deadline = slot.killed_at = None
+        if isinstance(message, KeeperStarted):
+            slot.keeper = message.pid
+        elif isinstance(message, WorkerReady):
+            self.failed_opens = 0
+            self.hand_out(slot)
+        elif isinstance(message, WorkerEnded):
+            self._run_ended(slot, message, fds)
+            return
+        close_fds(fds)
+
+    def on_oom(self, slot: Slot) -> None:
+        """The kernel killed a process of the slot for memory: end the whole run."""
+        if slot.group is not None and slot.group.take_oom_event() and slot.run_id is not None:
+            slot.memory_killed = True
+            if slot.killed_at is None:
+                self._kill(slot)
+
+    def _run_ended(self, slot: Slot, message: WorkerEnded, fds: list[int]) -> None:
+        if slot.group is not None:
+            if slot.group.memory_killed():
+                message = dataclasses.replace(message, memory_killed=True)
+            slot.group.set_cpu_weight(CPU_WEIGHT_NORMAL)
+            slot.group.reset_peak()
+        if slot.memory_killed:
+            message = dataclasses.replace(message, memory_killed=True)
+        if slot.run_id is not None:
+            self._send_ended(slot.run_id, message, fds, slot)
+        elif slot.token is not None:  # its StartRun is still on its way, or never comes
+            self._keep_early(slot.token, message, fds)
+        else:
+            close_fds(fds)
+        slot.run_id = slot.deadline = slot.killed_at = slot.token = None
+
+    def _send_ended(
+        self, run_id: int, message: WorkerEnded, fds: list[int], slot: Slot | None = None
+    ) -> None:
+        try:
+            self.send(
+                RunEnded(
+                    id=run_id,
+                    exit_code=message.exit_code,
+                    signal=message.signal,
+                    timed_out=bool(slot and slot.timed_out),
+                    cancelled=bool(slot and slot.cancelled),
+                    memory_killed=message.memory_killed,
+                ),
+                fds,
+            )
+        finally:
+            close_fds(fds)
+
+    def _keep_early(self, token: int, message: WorkerEnded, fds: list[int]) -> None:
+        self.early[token] = (message, fds)
+        while len(self.early) > EARLY_ENDINGS_KEPT:  # idle workers the server let go
+            _, (_, old) = self.early.popitem(last=False)
+            close_fds(old)
 
     def enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -203,24 +283,34 @@ class ForkServer:
                 continue
             if not slot.lowered and now >= slot.started + LOW_PRIORITY_AFTER_S:
                 slot.lowered = True
+                if slot.group is not None:
+                    slot.group.set_cpu_weight(CPU_WEIGHT_LOW)
                 if slot.keeper is not None:
                     _signal(slot.keeper, signal.SIGUSR2)
-            if now >= slot.deadline and not slot.timed_out:
-                slot.timed_out = True
-                slot.killed_at = now
-                if slot.keeper is not None:
-                    _signal(slot.keeper, signal.SIGUSR1)  # the keeper kills its namespace
-            elif slot.killed_at is not None and now >= slot.killed_at + KILL_GRACE_S:
+            if slot.killed_at is None and now >= slot.deadline:
+                slot.timed_out = not slot.reported
+                self._kill(slot)
+            elif slot.killed_at is not None and now >= slot.killed_at + KEEPER_ANSWER_S:
                 self._close_slot(slot)  # the keeper did not answer: drop the whole slot
 
+    def _kill(self, slot: Slot) -> None:
+        slot.killed_at = time.monotonic()
+        if slot.keeper is not None:
+            _signal(slot.keeper, signal.SIGUSR1)  # the keeper kills its namespace
+
     def next_wakeup(self) -> float | None:
-        times = [s.deadline for s in self.slots.values() if s.deadline and not s.timed_out]
-        times += [
-            s.started + LOW_PRIORITY_AFTER_S
-            for s in self.slots.values()
-            if s.run_id is not None and not s.lowered
-        ]
-        times += [s.killed_at + KILL_GRACE_S for s in self.slots.values() if s.killed_at]
+        times: list[float] = []
+        for s in self.slots.values():
+            if s.run_id is None:
+                continue
+            if s.killed_at is not None:
+                times.append(s.killed_at + KEEPER_ANSWER_S)
+            elif s.deadline is not None:
+                times.append(s.deadline)
+            if not s.lowered:
+                times.append(s.started + LOW_PRIORITY_AFTER_S)
+        if len(self.slots) < self.slot_count and self.retry_at:
+            times.append(self.retry_at)
         return max(0.0, min(times) - time.monotonic()) if times else None
 
     def reap(self) -> None:
@@ -235,22 +325,42 @@ class ForkServer:
             if slot is not None:
                 self._close_slot(slot)
 
+    def _running(self, run_id: int) -> Slot | None:
+        return next((s for s in self.slots.values() if s.run_id == run_id), None)
+
     def _close_slot(self, slot: Slot) -> None:
         """Forget a slot (its processes die with the opener), reporting any run it held."""
         if self.slots.pop(slot.opener, None) is None:
             return
+        if slot.keeper is None or (slot.token is None and slot.run_id is None):
+            self.failed_opens += 1
+            if self.failed_opens >= FAILED_OPENS_BEFORE_BACKOFF:
+                delay = min(SLOT_RETRY_MAX_S, 0.1 * 2**self.failed_opens)
+                self.retry_at = time.monotonic() + delay
         _signal(slot.opener, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(slot.opener, 0)  # its namespace is gone once its pid 1 is
         self.selector.unregister(slot.channel)
+        if slot.group is not None and slot.group.oom_event is not None:
+            self.selector.unregister(slot.group.oom_event)
         slot.channel.close()
         if slot.run_id is not None:
-            self.send({
-                "op": "exit", "id": slot.run_id, "exit_code": None,
-                "signal": signal.SIGKILL, "timed_out": slot.timed_out,
-            })
-        self.free_uids.append(slot.uid)
+            memory_killed = slot.memory_killed or bool(slot.group and slot.group.memory_killed())
+            self.send(
+                RunEnded(
+                    id=slot.run_id, exit_code=None, signal=signal.SIGKILL,
+                    timed_out=slot.timed_out, cancelled=slot.cancelled,
+                    memory_killed=memory_killed, slot_lost=True,
+                )
+            )  # fmt: skip
+        if slot.group is not None and self.groups is not None:
+            self.groups.drop_slot(slot.group)
+        shutil.rmtree(slot.place.mount_point, ignore_errors=True)
+        if self.config.mode is Mode.ROOT:
+            self.free_uids.append(slot.place.uid)
 
-    def send(self, message: dict) -> None:
-        self.events.sendall(encode(message))
+    def send(self, message: Message, fds: list[int] | tuple[int, ...] = ()) -> None:
+        send(self.events, message, fds)
 
     def shutdown(self) -> None:
         for slot in list(self.slots.values()):
@@ -262,6 +372,8 @@ class ForkServer:
                     time.sleep(0.01)
             except ChildProcessError:
                 break
+        if self.groups is not None:
+            self.groups.remove()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
@@ -283,20 +395,36 @@ def serve(server: ForkServer, control: socket.socket) -> None:
         for key, _ in server.selector.select(server.next_wakeup()):
             if key.data == "wakeup":
                 os.read(wakeup_read, 4096)
+            elif isinstance(key.data, tuple):
+                server.on_oom(key.data[1])
             elif key.data == "control":
-                message, fd = receive_with_fd(control)
+                try:
+                    message, fds = receive(control)
+                except ProtocolError:
+                    continue
                 if message is None:
                     return
-                if message.get("op") == "run" and fd is not None:
-                    server.request_run(int(message["id"]), float(message["timeout_s"]), fd)
-                elif fd is not None:
-                    os.close(fd)
+                server.on_control(message, fds)
             else:
-                server.on_message(key.data)
+                server.on_slot_message(key.data)
         server.reap()
         server.enforce_deadlines()
         server.refill()
-        server.dispatch()
+
+
+def configure(settings: Configure, mode: Mode) -> SandboxConfig:
+    """The slots' configuration: everything measured here, once, before the first fork."""
+    hidden = [PROJECT_ROOT, *settings.hide]
+    sandboxed = mode is not Mode.UNSANDBOXED
+    return SandboxConfig(
+        limits=RunLimits.from_json(settings.limits),
+        base_virtual_bytes=current_virtual_size(),
+        mode=mode,
+        root_plan=rootfs.plan(rootfs.runtime_paths(PROJECT_ROOT), hidden) if sandboxed else None,
+        seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
+        landlock_abi=landlock.abi_version(),
+        watchdog=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,40 +437,32 @@ def main(argv: list[str] | None = None) -> int:
     control = socket.socket(fileno=args.control_fd)
     events = socket.socket(fileno=args.events_fd)
     # The configuration comes as the first control packet, not on the command line, which
-    # every slot's pid 1 would show its runs in /proc/1/cmdline.
-    settings, _ = receive_with_fd(control)
-    if settings is None or settings.get("op") != "configure":
+    # every slot's processes could read in /proc.
+    settings, _ = receive(control)
+    if not isinstance(settings, Configure):
         return 2
-    os.environ["MPLCONFIGDIR"] = settings["cache_dir"]
+    mode, why = probe.choose_mode(settings.allow_unsandboxed)
+    if mode is None:
+        send(events, ForkServerRefused(reason=why))
+        return 3
+    os.environ["MPLCONFIGDIR"] = settings.cache_dir
     versions = warm_up()
     del os.environ["MPLCONFIGDIR"]
-    use_namespaces = namespaces_available()
-    config = SandboxConfig(
-        limits=RunLimits.from_json(settings["limits"]),
-        base_virtual_bytes=current_virtual_size(),
-        use_namespaces=use_namespaces,
-        drop_privileges=use_namespaces and os.geteuid() == 0,
-        expose=isolation.plan_hidden_paths(
-            runtime_paths(), [*settings["hide"], *WORLD_WRITABLE]
-        ),
-        seccomp_filter=seccomp.build_filter() if seccomp.supported() else None,
-        landlock_abi=landlock.abi_version(),
-    )
+    config = configure(settings, mode)
+    groups = None
+    if mode is not Mode.UNSANDBOXED:
+        groups = cgroups.probe(config.limits, f"tensor-playground-{os.getpid()}")
+        if groups is not None:
+            groups.weigh_as(settings.slots)
+    config = dataclasses.replace(config, watchdog=groups is None)
     import gc
 
     gc.freeze()  # children share the warm heap instead of copying it on the first GC
-    server = ForkServer(config, int(settings["slots"]), events)
-    server.send(
-        {
-            "op": "ready",
-            "pid": os.getpid(),
-            "namespaces": use_namespaces,
-            "uid_per_run": config.drop_privileges,
-            "seccomp": config.seccomp_filter is not None,
-            "landlock_abi": config.landlock_abi,
-            **versions,
-        }
-    )
+    server = ForkServer(config, settings.slots, events, groups)
+    layers = probe.layers(config, groups)
+    if why:
+        layers["notes"] = [why]
+    server.send(ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions))
     try:
         serve(server, control)
     finally:

@@ -1,8 +1,10 @@
-"""All limits of a run in one dataclass, and the one function that applies them in the child.
+"""Every limit of a run, message size, grace and deadline, in one module.
 
-The fork-server receives a `RunLimits` at start-up (it holds nothing else from the server's
-settings) and hands it to every child; the child calls `apply_rlimits` before it reads a
-single byte of user code.
+`RunLimits` is what the settings choose (memory, output, processes, ...); everything else
+here is fixed or derived from it, so two parts of the sandbox can never disagree about a
+size or a time. The fork-server receives a `RunLimits` at start-up (it holds nothing else
+from the server's settings) and hands it to every slot; the worker calls `apply_rlimits`
+before it reads a single byte of user code.
 """
 
 from __future__ import annotations
@@ -10,6 +12,61 @@ from __future__ import annotations
 import math
 import resource
 from dataclasses import asdict, dataclass
+
+# -- times (seconds) ---------------------------------------------------------------------------
+REPORT_GRACE_S = 0.1
+"""After its report arrived, a run has this long to end before its namespace is killed."""
+KILL_GRACE_S = 1.0
+"""Past its timeout a run has this long to send its report (the alarm fired in the snippet;
+inspection is still bounded work); then the keeper kills it."""
+KEEPER_ANSWER_S = 1.0
+"""A keeper that has not ended a killed run by then is dropped with its whole slot."""
+HARD_DEADLINE_EXTRA_S = KILL_GRACE_S + KEEPER_ANSWER_S + 8.0
+"""How long past its timeout the server waits for a run at all (only a wedged fork-server
+takes that long; it is then restarted)."""
+LOW_PRIORITY_AFTER_S = 0.25
+"""A run still going after this yields the CPU to short runs."""
+WATCHDOG_INTERVAL_S = 0.025
+"""How often the memory watchdog sums a slot's memory where no cgroup does it."""
+START_TIMEOUT_S = 120.0
+"""Longest the fork-server may take to import torch and open its slots."""
+IDLE_WORKER_WAIT_S = 10.0
+"""Longest a run admitted by the server waits for an idle worker (only slots that keep failing
+to open make it wait at all): then it ends as 'could not start'."""
+READ_AFTER_END_S = 0.25
+"""A report already in the socket when the run's end is announced is still read."""
+SLOT_RETRY_MAX_S = 30.0
+FAILED_OPENS_BEFORE_BACKOFF = 3
+"""Slots that die before they were ever ready this many times in a row are retried with a
+growing delay (up to SLOT_RETRY_MAX_S), and the runs waiting for one end at once."""
+
+# -- sizes (bytes) -----------------------------------------------------------------------------
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""A run request on the data socket (the code plus a few fields; the code is capped at 1 MiB
+by the settings)."""
+MAX_CONTROL_MESSAGE = 16 * 1024
+"""Any control or event packet. Packets carry ids, numbers and names, never user text, so
+this bound does not move with any setting."""
+MAX_FDS_PER_MESSAGE = 2
+ROOT_TMPFS_OPTIONS = "size=8m,nr_inodes=4096"
+"""The private root's own tmpfs: directories, /etc's few files, mount points."""
+DEV_TMPFS_OPTIONS = "size=64k,nr_inodes=64"
+OVERSIZED_TEXT_BYTES = 4096
+"""stdout/stderr kept in the report of a run whose report was over max_result_bytes."""
+
+# -- scheduling --------------------------------------------------------------------------------
+LONG_RUN_NICENESS = 15
+CPU_WEIGHT_NORMAL = 100
+CPU_WEIGHT_LOW = 1
+"""cgroup v2 `cpu.weight` (v1 `cpu.shares` = weight x 1024 / 100) of a run, before and after
+`LOW_PRIORITY_AFTER_S`: a lowered run gets 1 % of a core next to a normal one."""
+
+# -- slots -------------------------------------------------------------------------------------
+FIRST_UID = 200_000
+UID_COUNT = 4096
+"""One uid per slot (root mode): runs cannot signal each other or share a process count."""
+ROOTLESS_UID = 1000
+"""The one uid a rootless slot maps (each slot has its own user namespace)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +83,9 @@ class RunLimits:
     max_result_bytes: int = 16 * 1024 * 1024
     max_steps: int = 1000
     max_graph_nodes: int = 500
+    max_values: int = 256
+    max_module_tensors: int = 200
+    max_module_calls: int = 2000
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -39,6 +99,19 @@ class RunLimits:
         """Output past this stops the run with OutputLimitExceeded (past the cap it is dropped)."""
         return max(16 * self.max_output_bytes, 4 * 1024 * 1024)
 
+    @property
+    def scratch_bytes(self) -> int:
+        """The run's tmpfs (`/tmp`, its home): room for a few files of the largest size."""
+        return 4 * self.max_file_bytes
+
+    @property
+    def slot_memory_bytes(self) -> int:
+        """What a slot's cgroup may hold: the run's allowance, its scratch files included."""
+        return self.memory_bytes
+
+    def hard_deadline_s(self, timeout_s: float) -> float:
+        return timeout_s + HARD_DEADLINE_EXTRA_S
+
 
 def current_virtual_size() -> int:
     """Bytes of address space this process maps now (the base the memory limit sits on)."""
@@ -51,7 +124,9 @@ def apply_rlimits(limits: RunLimits, base_virtual_bytes: int) -> None:
     """Set every rlimit but CPU time; called in the child before it sees user code.
 
     Address space is limited on top of the warm parent's own footprint, because the child
-    inherits all of it (torch alone maps ~0.7 GB).
+    inherits all of it (torch alone maps ~0.7 GB). It is a per-process bound that fails an
+    allocation early and plainly; the total over a run's processes is the cgroup's (or the
+    watchdog's) job.
     """
     memory = base_virtual_bytes + limits.memory_bytes
     for which, value in (

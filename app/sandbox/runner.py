@@ -31,8 +31,10 @@ from app.inspect.operands import failing_operands
 from app.inspect.pitfalls import BackwardMonitor, find_warnings
 from app.inspect.tensors import describe_named, iter_tensors
 from app.inspect.trace import LineTracer
+from app.outcome import Outcome
 from app.sandbox.limits import RunLimits
 from app.sandbox.output import CappedOutput, OutputFlood, StreamProxy
+from app.sandbox.report import empty_graph, skeleton
 
 T = TypeVar("T")
 
@@ -73,11 +75,17 @@ def run_snippet_here(
     lang: str = "en",
     timeout_s: float | None = None,
     limits: RunLimits | None = None,
+    output_fds: dict[str, int] | None = None,
+    flush_c_streams: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Execute `code` as `__main__` and report what it did to every tensor."""
+    """Execute `code` as `__main__` and report what it did to every tensor.
+
+    `output_fds` (the worker's capture files) receive what the snippet prints, and the
+    report's stdout/stderr are read back from them; without, output is kept in memory.
+    """
     limits = limits or RunLimits()
     namespace = fresh_namespace()
-    output = CappedOutput(limits.max_output_bytes, limits.output_flood_bytes)
+    output = CappedOutput(limits.max_output_bytes, limits.output_flood_bytes, output_fds)
     problems: list[str] = []
     seed_everything(seed)
     torch.set_grad_enabled(True)
@@ -101,43 +109,49 @@ def run_snippet_here(
         _stop_alarm()
         sys.stdout, sys.stderr = saved_streams
     duration_ms = (time.perf_counter() - started) * 1000
+    exec_end = time.monotonic()
 
     listed = iter_tensors(namespace)
     modules = iter_modules(namespace)
-    tensors = _safely(problems, "tensors", lambda: describe_named(listed), [])
-    report: dict[str, Any] = {
-        "ok": error is None,
-        "stdout": output.text("stdout"),
-        "stderr": output.text("stderr"),
-        "truncated": output.truncated,
-        "duration_ms": round(duration_ms, 3),
-        "tensors": tensors,
-        "modules": _safely(
-            problems, "modules", lambda: [describe_module(n, m) for n, m in modules], []
-        ),
-        "graph": _safely(
-            problems,
-            "graph",
-            lambda: build_graph(
-                listed, named_parameters(modules), max_nodes=limits.max_graph_nodes
-            ).to_json(),
-            {"nodes": [], "edges": [], "truncated": False, "dot": ""},
-        ),
-        "figures": figures.figures,
-        "figures_dropped": figures.dropped,
-        "steps": tracer.steps if tracer else [],
-        "steps_truncated": bool(tracer and tracer.truncated),
-        "warnings": [],
-        "error": None,
-    }
+    tensors = _safely(
+        problems, "tensors", lambda: describe_named(listed, problems, limits.max_values), []
+    )
+    if flush_c_streams is not None:
+        _safely(problems, "output", flush_c_streams, None)
+    stdout, stderr, truncated = output.texts()
+    report = skeleton(
+        stdout=stdout, stderr=stderr, truncated=truncated, duration_ms=round(duration_ms, 3)
+    )
+    report["tensors"] = tensors
+    report["modules"] = _safely(
+        problems,
+        "modules",
+        lambda: [describe_module(n, m, limits) for n, m in modules],
+        [],
+    )
+    report["graph"] = _safely(
+        problems,
+        "graph",
+        lambda: build_graph(
+            listed, named_parameters(modules), max_nodes=limits.max_graph_nodes
+        ).to_json(),
+        empty_graph(),
+    )
+    report["figures"] = figures.figures
+    report["figures_dropped"] = figures.dropped
+    report["steps"] = tracer.steps if tracer else []
+    report["steps_truncated"] = bool(tracer and tracer.truncated)
     if error is None:
         report["warnings"] = _safely(
             problems, "warnings", lambda: find_warnings(tracer, monitor, code, tensors), []
         )
     else:
+        report["ok"] = False
         report["error"] = describe_error(error, code, tensors, lang, limits, problems)
     if problems:
         report["inspection_problems"] = problems
+    report["stages"] = {"exec_start": exec_end - duration_ms / 1000, "exec_end": exec_end,
+                        "inspected": time.monotonic()}  # fmt: skip
     return report
 
 
@@ -165,7 +179,7 @@ def describe_error(
         )
     limit_type = _limit_error_type(exc)
     if limit_type is not None:
-        error["type"] = limit_type
+        error["type"] = str(limit_type)
         error["message"] = _limit_message(limit_type, exc, limits)
         return error
     facts = ErrorFacts(
@@ -192,22 +206,22 @@ def _is_clean_exit(exc: BaseException) -> bool:
     return isinstance(exc, SystemExit) and exc.code in (None, 0)
 
 
-def _limit_error_type(exc: BaseException) -> str | None:
+def _limit_error_type(exc: BaseException) -> Outcome | None:
     if isinstance(exc, TimeLimit):
-        return "TimeLimitExceeded"
+        return Outcome.TIME_LIMIT
     if isinstance(exc, OutputFlood):
-        return "OutputLimitExceeded"
+        return Outcome.OUTPUT_LIMIT
     if isinstance(exc, MemoryError) or (
         isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)
     ):
-        return "MemoryLimitExceeded"
+        return Outcome.MEMORY_LIMIT
     return None
 
 
-def _limit_message(kind: str, exc: BaseException, limits: RunLimits) -> str:
-    if kind == "TimeLimitExceeded":
+def _limit_message(kind: Outcome, exc: BaseException, limits: RunLimits) -> str:
+    if kind is Outcome.TIME_LIMIT:
         return f"The snippet ran longer than its time limit ({exc}) and was stopped."
-    if kind == "OutputLimitExceeded":
+    if kind is Outcome.OUTPUT_LIMIT:
         return (
             f"The snippet printed more than {limits.output_flood_bytes // 1024} KiB and was "
             f"stopped; the first {limits.max_output_bytes // 1024} KiB are kept."

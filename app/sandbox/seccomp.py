@@ -1,10 +1,18 @@
 """A seccomp filter, built once in the fork-server and loaded by every worker.
 
-Classic BPF, written out here (no libseccomp binding needed): it checks the architecture,
-then denies the syscalls a snippet has no business making — io_uring, ptrace and
-process_vm_*, mount and namespace changes, bpf, perf, keyctl, kexec and modules — as well
-as sockets other than AF_UNIX and clone() with namespace flags. clone3() answers ENOSYS so
-libc falls back to clone(), whose flags the filter can read.
+A deny-list, on purpose: an allow-list for CPython, torch, NumPy, OpenMP and matplotlib is
+hundreds of calls long, moves with every release of each, and fails as a crash in the middle
+of a student's snippet; what a snippet must never do is a short, stable class. Denied: the
+kernel attack surface a learner never needs (io_uring, bpf, perf, userfaultfd, keyrings,
+modules, kexec, personality), changes to mounts and namespaces, other processes' memory and
+fds (ptrace, process_vm_*, pidfd_getfd, kcmp), file handles that bypass the private root
+(name_to_handle_at, open_by_handle_at), memory no limit counts and code from it (memfd_create,
+memfd_secret, execveat, SysV shm), leaving the run's session and process group (setsid,
+setpgid: the keeper lowers a long run's priority by its group), the clock, the host name,
+swap and reboot. Sockets other than AF_UNIX, and clone() with namespace flags, are refused
+by argument; clone3() answers ENOSYS so libc falls back to clone(), whose flags the filter
+can read. Classic BPF written out here: no libseccomp binding is needed at run time, and the
+numbers are checked against libseccomp's own table by tests/test_seccomp.py.
 """
 
 from __future__ import annotations
@@ -39,17 +47,80 @@ SYS_SOCKET = 41
 SYS_CLONE = 56
 SYS_CLONE3 = 435
 DENIED = {
-    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
-    "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161,
-    "unshare": 272, "setns": 308, "bpf": 321, "perf_event_open": 298,
-    "keyctl": 250, "add_key": 248, "request_key": 249,
-    "kexec_load": 246, "kexec_file_load": 320,
-    "init_module": 175, "finit_module": 313, "delete_module": 176,
-    "swapon": 167, "swapoff": 168, "reboot": 169, "acct": 163,
-    "open_by_handle_at": 304, "userfaultfd": 323,
-    "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
-    "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
-    "fsmount": 432, "fspick": 433, "mount_setattr": 442,
+    # other processes
+    "ptrace": 101,
+    "process_vm_readv": 310,
+    "process_vm_writev": 311,
+    "kcmp": 312,
+    "pidfd_getfd": 438,
+    "process_madvise": 440,
+    # mounts, roots and namespaces
+    "mount": 165,
+    "umount2": 166,
+    "pivot_root": 155,
+    "chroot": 161,
+    "unshare": 272,
+    "setns": 308,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "mount_setattr": 442,
+    "name_to_handle_at": 303,
+    "open_by_handle_at": 304,
+    # kernel attack surface
+    "bpf": 321,
+    "perf_event_open": 298,
+    "userfaultfd": 323,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "keyctl": 250,
+    "add_key": 248,
+    "request_key": 249,
+    "personality": 135,
+    "lookup_dcookie": 212,
+    "fanotify_init": 300,
+    "uselib": 134,
+    "ustat": 136,
+    "sysfs": 139,
+    "_sysctl": 156,
+    # the machine
+    "kexec_load": 246,
+    "kexec_file_load": 320,
+    "init_module": 175,
+    "finit_module": 313,
+    "delete_module": 176,
+    "swapon": 167,
+    "swapoff": 168,
+    "reboot": 169,
+    "acct": 163,
+    "quotactl": 179,
+    "quotactl_fd": 443,
+    "vhangup": 153,
+    "iopl": 172,
+    "ioperm": 173,
+    "syslog": 103,
+    "settimeofday": 164,
+    "clock_settime": 227,
+    "clock_adjtime": 305,
+    "adjtimex": 159,
+    "sethostname": 170,
+    "setdomainname": 171,
+    "migrate_pages": 256,
+    "move_pages": 279,
+    # memory no limit counts, and running code from it
+    "memfd_create": 319,
+    "memfd_secret": 447,
+    "execveat": 322,
+    "shmget": 29,
+    "shmat": 30,
+    "shmctl": 31,
+    # leaving the run's session or process group
+    "setsid": 112,
+    "setpgid": 109,
 }
 
 

@@ -56,10 +56,7 @@ async def health(service: ServiceDep) -> Health:
         torch_version=executor.info.get("torch"),
         python_version=platform.python_version(),
         isolation={
-            "namespaces": bool(executor.info.get("namespaces")),
-            "uid_per_run": bool(executor.info.get("uid_per_run")),
-            "seccomp": bool(executor.info.get("seccomp")),
-            "landlock_abi": int(executor.info.get("landlock_abi") or 0),
+            **{k: v for k, v in executor.info.items() if k not in ("torch", "python")},
             "restarts": executor.restarts,
         },
     )
