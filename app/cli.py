@@ -1,5 +1,6 @@
 """`tensor-playground serve`: the server with the settings from the environment, each
-overridden by its command-line flag, under uvicorn with this project's HTTP limits."""
+overridden by its command-line flag, under uvicorn with this project's HTTP limits.
+`tensor-playground db upgrade`: migrate the store's schema, then exit."""
 
 from __future__ import annotations
 
@@ -21,24 +22,33 @@ FLAGS = (
 )
 
 
-def parse(argv: list[str] | None) -> dict[str, object]:
+def parse(argv: list[str] | None) -> tuple[str, dict[str, object]]:
+    """The command, and the settings its flags override."""
     parser = argparse.ArgumentParser(prog="tensor-playground")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the playground over HTTP")
     for flag, field, kind, help_text in FLAGS:
         serve.add_argument(flag, dest=field, type=kind, help=help_text)
+    db = commands.add_parser("db", help="the store's database (PLAYGROUND_DATABASE_URL)")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: migrate the schema, then exit")
     args = vars(parser.parse_args(argv))
-    return {field: args[field] for _, field, _, _ in FLAGS if args[field] is not None}
+    overrides = {field: args[field] for _, field, _, _ in FLAGS if args.get(field) is not None}
+    return args["command"], overrides
 
 
 def main(argv: list[str] | None = None) -> None:
+    command, overrides = parse(argv)
     try:
-        settings = Settings(**parse(argv))  # init arguments win over the environment
+        settings = Settings(**overrides)  # init arguments win over the environment
     except ValidationError as exc:
         problems = "; ".join(
             f"PLAYGROUND_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         sys.exit(f"tensor-playground: invalid settings: {problems}")
+    if command == "db":
+        from app.store.database import upgrade_command
+
+        raise SystemExit(upgrade_command(settings))
     from app.main import create_app
 
     config = uvicorn.Config(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -101,6 +102,38 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."
     )
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of the store: unset, SQLite in the data dir; "
+        "postgresql+psycopg://user:password@host/db for PostgreSQL (replicas share it).",
+    )
+    database_pool_size: int = Field(
+        5, ge=1, le=100, description="PostgreSQL connections one server process keeps open."
+    )
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The address students use (http://host[:port][/prefix]): share links are "
+        "built from it, never from a request's Host. Default: from host and port.",
+    )
+    share_rate_per_minute: int = Field(
+        6, ge=0, le=10_000, description="Shares per minute one client may make (0: no limit)."
+    )
+    share_rate_burst: int = Field(
+        10, ge=1, le=10_000, description="Shares a client may make at once."
+    )
+    share_quota_client_kib: int = Field(
+        4096, ge=1, le=16 * 1024 * 1024, description="KiB of shares one client may store a day."
+    )
+    share_quota_total_mb: int = Field(
+        1024, ge=1, le=16 * 1024 * 1024, description="MiB all stored shares may take together."
+    )
+    share_ttl_days: float = Field(
+        180, gt=0, le=36_500, description="How long a share link lives after it is made."
+    )
+    share_cleanup_interval_s: float = Field(
+        3600, ge=1, le=7 * 86_400, description="How often expired shares are deleted."
+    )
 
     @model_validator(mode="after")
     def _timeouts_are_ordered(self) -> Settings:
@@ -135,8 +168,9 @@ class Settings(BaseSettings):
         return f"profile {name} ({why}): {rate}"
 
     def trusted_origins(self) -> tuple[str, ...]:
-        """Origins besides the request's own `Host` that pages may post from."""
-        return ()
+        """Origins besides the request's own `Host` that pages may post from: the public URL
+        students use, when one is configured (a proxy may rewrite `Host`)."""
+        return (self.public_url.rstrip("/"),) if self.public_url else ()
 
     def run_limits(self) -> RunLimits:
         """The limits the sandbox applies to every run, derived from these settings."""
@@ -154,6 +188,14 @@ class Settings(BaseSettings):
             return self.default_timeout_s
         return min(max(requested, 0.05), self.max_timeout_s)
 
+    def public_base_url(self) -> str:
+        """Where clients reach this server, without a trailing slash: `public_url`, else
+        `http://host:port`, naming this machine's LAN address when bound to every address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = lan_address() if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
 
 CLASS_RATE_PER_MINUTE = 60
 
@@ -166,3 +208,14 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def lan_address() -> str:
+    """The address this machine's default route leaves from (no packet is sent), or its
+    host name where there is no route: the best guess of what students type."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only the routing table is consulted
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()

@@ -18,11 +18,14 @@
     ├── TooManyRequests                 429  too_many_requests (Retry-After)
     │   ├── AtCapacity                  429  at_capacity: every slot busy, the queue full
     │   ├── RateLimited                 429  rate_limited: this client started too many runs
+    │   │   └── QuotaExceeded           429  quota_exceeded: its day's bytes of share links
     │   └── LoginThrottled              429  login_throttled: too many wrong access codes
     ├── HeadersTooLarge                 431  headers_too_large
     ├── ServiceUnavailable              503  service_unavailable
-    │   └── ExecutorUnavailable         503  executor_unavailable: no fork-server
+    │   ├── ExecutorUnavailable         503  executor_unavailable: no fork-server
+    │   └── StoreUnavailable            503  store_unavailable: the database cannot be reached
     └── InsufficientStorage             507  insufficient_storage: the store is full
+        └── StoreFull                   507  store_full: share links hold their total quota
 
 Every non-2xx answer is one of these, rendered by `app.web.error_handler` as
 `{"error": code, "detail": ...}` (or an error page for a browser). A snippet's own failure
@@ -143,6 +146,10 @@ class RateLimited(AtCapacity):
     code = "rate_limited"
 
 
+class QuotaExceeded(RateLimited):
+    code = "quota_exceeded"
+
+
 class LoginThrottled(TooManyRequests):
     code = "login_throttled"
 
@@ -161,9 +168,17 @@ class ExecutorUnavailable(ServiceUnavailable):
     code = "executor_unavailable"
 
 
+class StoreUnavailable(ServiceUnavailable):
+    code = "store_unavailable"
+
+
 class InsufficientStorage(PlaygroundError):
     status_code = 507
     code = "insufficient_storage"
+
+
+class StoreFull(InsufficientStorage):
+    code = "store_full"
 
 
 def all_errors() -> list[type[PlaygroundError]]:

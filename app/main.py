@@ -23,8 +23,8 @@ from app.logs import configure_logging
 from app.metrics import Metrics
 from app.sandbox.executor import ForkServerExecutor
 from app.service import RunService
-from app.store import ShareStore
-from app.web import access, api, docs, error_handler, ops, pages
+from app.store import Store
+from app.web import access, api, docs, error_handler, ops, pages, shares
 from app.web.access import AccessCodeMiddleware, AccessGate
 from app.web.accesslog import AccessLogMiddleware
 from app.web.guard import RequestGuard
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hidden=[*resources.secret_dirs(), settings.data_dir.resolve()],
         allow_unsandboxed=settings.allow_unsandboxed,
     )
-    store = ShareStore(settings.data_dir / "playground.sqlite3", settings.max_code_bytes)
+    store = Store(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -58,13 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.header_timeout_s, settings.keepalive_s, soft, hard,
         )  # fmt: skip
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        store.open()
+        await store.open()
         await executor.start()
         try:
             yield
         finally:
             await executor.stop()
-            store.close()
+            await store.close()
 
     app = FastAPI(
         title="Tensor Playground",
@@ -80,10 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.service = RunService(settings, executor, metrics)
     app.state.store = store
+    app.state.shares = shares.ShareService(settings, store.shares, app.state.service.check_source)
     app.state.templates = pages.build_templates()
     app.state.access = AccessGate(settings)
     responses = error_handler.openapi_responses()
     app.include_router(api.router, responses=responses)
+    app.include_router(shares.router, responses=responses)
     app.include_router(ops.router, responses=responses)
     app.include_router(access.router)
     app.include_router(docs.router)

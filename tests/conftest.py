@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.engines"]  # the PostgreSQL server and the per-engine database
 
 
 def free_port() -> int:
@@ -76,6 +77,7 @@ def start_server(
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_")}
     env.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in settings.items()})
     env["PLAYGROUND_DATA_DIR"] = str(data_dir)
+    env.update(PLAYGROUND_HOST="127.0.0.1", PLAYGROUND_PORT=str(port))  # share links' address
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     if user is not None:
