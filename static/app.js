@@ -196,19 +196,55 @@
 
   let prediction = null;
 
+  function question() {
+    try {
+      return JSON.parse($("#predict")?.dataset.question || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  /** A choice's index, a line number, or a shape typed as "3, 2" / "(3, 2)" / "3x2". */
+  function readPrediction(button) {
+    const q = question();
+    if (!q) return null;
+    if (q.kind === "choice") return Number(button.dataset.predict);
+    const raw = ($("#predict-input")?.value || "").trim();
+    if (!raw) return null;
+    if (q.kind === "line") return Number.isInteger(Number(raw)) ? Number(raw) : null;
+    const sizes = raw.replace(/[()[\]]/g, "").split(/[\s,x×]+/).filter(Boolean).map(Number);
+    return sizes.every(Number.isInteger) ? sizes : null;
+  }
+
   function predict(button) {
-    prediction = button.dataset.predict;
-    $$("[data-predict]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    const value = readPrediction(button);
+    if (value === null) {
+      $("#predict-input")?.focus();
+      return;
+    }
+    prediction = value;
+    $$("#predict [data-predict]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
     TP.run();
+  }
+
+  function isRight(q, value) {
+    if (q.kind !== "shape") return value === q.answer;
+    return Array.isArray(value) && value.length === q.answer.length
+      && value.every((size, i) => size === q.answer[i]);
+  }
+
+  function answerText(q) {
+    if (q.kind === "choice") return $$("#predict [data-predict]")[q.answer]?.textContent.trim() || "";
+    return q.kind === "shape" ? `(${q.answer.join(", ")})` : String(q.answer);
   }
 
   function revealLesson() {
     $$("#lesson-panel [data-after-run]").forEach((part) => { part.hidden = false; });
+    const q = question();
     const verdict = $("#predict-verdict");
-    const meta = TP.json("run-meta") || {};
-    if (!verdict || !prediction || !meta.ran) return;
-    const right = (prediction === "ok") === Boolean(meta.ok);
-    verdict.textContent = TP.message(right ? "predict_right" : "predict_wrong");
+    if (!q || !verdict || prediction === null) return;
+    const right = isRight(q, prediction);
+    verdict.textContent = TP.message(right ? "predict_right" : "predict_wrong", { answer: answerText(q) });
     verdict.className = `verdict ${right ? "right" : "wrong"}`;
     verdict.hidden = false;
   }
@@ -392,7 +428,7 @@
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (target.closest("#reset-code")) resetCode();
-    const choice = target.closest("[data-predict]");
+    const choice = target.closest("#predict button[data-predict]:not([type=submit])");
     if (choice) predict(choice);
     if (target.closest('.skip-link[href="#editor"]')) {
       event.preventDefault();
@@ -408,6 +444,11 @@
     const copy = target.closest("#copy-share");
     if (copy) copyShare(copy);
     if (target.closest("#run-button")) userRun = true;
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target.id !== "predict") return;
+    event.preventDefault();
+    predict(event.submitter || $("#predict [data-predict]"));
   });
   document.addEventListener("input", (event) => {
     if (event.target.id === "lesson-search") searchLessons(event.target.value);

@@ -105,7 +105,7 @@ def test_share_copy_and_open_the_permalink(page: Page, server: LiveServer) -> No
 
     other = page.context.new_page()
     other.goto(link.input_value())
-    wait_for_run(other)
+    wait_for_run(other)  # GET /s/{id} runs nothing: the page's own POST did
     assert editor_text(other) == code
     assert other.locator("#tensor-b .grid").inner_text() == values  # same seed, same numbers
     shoot(other, "05-permalink")

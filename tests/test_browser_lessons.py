@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from app.lessons import library
-from app.web.lesson_view import lesson_code
 from tests.browser_support import (  # noqa: F401 - the fixtures are used by name
     Page,
     browser_fixture,
@@ -138,4 +137,4 @@ def test_every_lesson_opens_without_a_header_in_the_editor(page: Page, server: L
     """Sampled across topics: the editor holds the code the lesson module says it does."""
     for lesson in list(library())[::20]:
         page.goto(f"{server.url}/lessons/{lesson.id}")
-        assert editor_text(page) == lesson_code(lesson).code
+        assert editor_text(page) == lesson.code

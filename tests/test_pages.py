@@ -18,10 +18,9 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.lessons import SNIPPETS_DIR, find_lesson, load_lessons
+from app.lessons import SNIPPETS_DIR, find_lesson, library
 from app.main import create_app
 from app.web import pages
-from app.web.lesson_view import lesson_code
 from app.web.values_view import code_spans
 from tests.conftest import LiveServer
 
@@ -68,7 +67,7 @@ def test_the_page_has_the_editor_the_lessons_and_the_buttons(client: TestClient)
     assert 'id="run-button"' in html and 'id="share-button"' in html
     assert 'id="projector"' in html and 'href="/?lang=zh"' in html
     assert response.context["report"] is None and 'id="results"' in html
-    lessons = load_lessons(SNIPPETS_DIR)
+    lessons = list(library())
     topics = response.context["topics"]
     assert sum(len(entry[3]) for entry in topics) == len(lessons)
     for lesson in lessons:
@@ -84,19 +83,25 @@ def test_the_page_loads_nothing_from_other_hosts(client: TestClient) -> None:
     assert script.headers["content-type"] == "text/javascript; charset=utf-8"
 
 
-def test_a_lesson_opens_with_only_its_code_in_the_editor(client: TestClient) -> None:
-    lesson = next(item for item in load_lessons(SNIPPETS_DIR) if item.expects_error)
-    response = client.get(f"/lessons/{lesson.id}")
-    shown = lesson_code(lesson)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lesson_opens_with_its_code_in_the_language(client: TestClient, lang: str) -> None:
+    lesson = next(item for item in library() if item.expects_error)
+    response = client.get(f"/lessons/{lesson.id}?lang={lang}")
     assert response.context["lesson"] == lesson
-    assert response.context["code"] == shown.code and not shown.code.startswith("# id:")
-    assert "# title:" not in response.context["code"]
-    # the declared error line, counted in the code the student sees
-    line = response.context["lesson_error_line"]
-    assert shown.code.splitlines()[line - 1] == lesson.code.splitlines()[lesson.error_line - 1]
-    assert f"on line {line}" in response.text or f"第 {line} 行" in response.text
+    assert response.context["code"] == lesson.code_for(lang)
+    assert response.context["lesson_error_line"] == lesson.error_line
     assert 'aria-current="page"' in response.text
     assert client.get("/lessons/no-such-lesson", headers=HTML).status_code == 404
+
+
+def test_a_question_comes_first_and_the_notice_waits_for_the_run(client: TestClient) -> None:
+    lesson = next(item for item in library() if item.question and item.question.kind == "choice")
+    html = client.get(f"/lessons/{lesson.id}?lang=en").text
+    panel = html[html.index('id="lesson-panel"'):html.index("lesson-steps")]
+    assert lesson.question.prompt_for("en").split("`")[0] in panel
+    assert panel.count("data-predict=") == len(lesson.question.choices)
+    assert re.search(r'class="lesson-reveal" data-after-run hidden', panel)
+    assert "&#34;kind&#34;: &#34;choice&#34;" in panel  # the page judges the prediction
 
 
 def test_a_lessons_error_line_is_where_the_run_stops(client: TestClient) -> None:
@@ -109,7 +114,7 @@ def test_a_lessons_error_line_is_where_the_run_stops(client: TestClient) -> None
 
 
 def test_lessons_link_to_their_neighbours_and_carry_search_text(client: TestClient) -> None:
-    lessons = load_lessons(SNIPPETS_DIR)
+    lessons = list(library())
     html = client.get(f"/lessons/{lessons[1].id}").text
     assert f'rel="prev" href="/lessons/{lessons[0].id}"' in html
     assert f'rel="next" href="/lessons/{lessons[2].id}"' in html
@@ -121,7 +126,7 @@ def test_lessons_link_to_their_neighbours_and_carry_search_text(client: TestClie
 
 
 def test_opening_a_page_runs_nothing_the_page_starts_the_run(client: TestClient) -> None:
-    for path in ("/", f"/lessons/{load_lessons(SNIPPETS_DIR)[0].id}"):
+    for path in ("/", f"/lessons/{library()[0].id}"):
         response = client.get(path)
         assert response.context["report"] is None
         assert '"ran": false' in response.text  # app.js submits the form on load
@@ -364,49 +369,11 @@ def test_the_cjk_font_subset_covers_every_chinese_character_the_page_shows() -> 
         start = int(part[0], 16)
         covered.update(range(start, int(part[1] or part[0], 16) + 1))
     sources = [*pages.TEMPLATES_DIR.rglob("*.html"), pages.TEMPLATES_DIR / "strings.json",
-               *SNIPPETS_DIR.glob("*/*.py"), *Path("app/explain").glob("*.json")]  # fmt: skip
+               *SNIPPETS_DIR.glob("*/*.py"), *SNIPPETS_DIR.glob("**/*.toml"),
+               *Path("app/explain").glob("*.json")]  # fmt: skip
     used = {ord(c) for path in sources for c in path.read_text(encoding="utf-8")
             if 0x4E00 <= ord(c) <= 0x9FFF}  # fmt: skip
     assert used and used <= covered, "".join(sorted(chr(c) for c in used - covered))
-
-
-# ---- shares --------------------------------------------------------------------------------
-
-
-def test_share_round_trip_reopens_and_reruns_the_snippet(client: TestClient) -> None:
-    code = "r = torch.rand(2, 2)\n"
-    shared = client.post("/share", data={"code": code, "seed": "5"}, headers=HX)
-    assert shared.template.name == "partials/share.html"
-    url = shared.context["share_url"]
-    assert re.fullmatch(r"http://testserver/s/[A-Za-z0-9_-]{10,16}", url)
-    assert f'value="{url}"' in shared.text
-
-    assert 'id="copy-share"' in shared.text
-
-    page = client.get(url)
-    assert page.template.name == "index.html"
-    assert page.context["code"] == code and page.context["seed"] == 5
-
-
-def test_a_plain_share_redirects_to_the_permalink(client: TestClient) -> None:
-    response = client.post("/share", data={"code": "a = 1"}, follow_redirects=False)
-    assert response.status_code == 303
-    assert re.fullmatch(r"http://testserver/s/[\w-]+", response.headers["location"])
-
-
-def test_a_missing_share_is_a_404_page_for_browsers_and_json_for_clients(
-    client: TestClient,
-) -> None:
-    page = client.get("/s/doesnotexist1", headers=HTML)
-    assert page.status_code == 404 and page.template.name == "error.html"
-    assert "<html" in page.text and page.context["status_code"] == 404
-    api = client.get("/s/doesnotexist1", headers={"Accept": "application/json"})
-    assert api.status_code == 404 and api.json()["error"] == "not_found"
-
-
-def test_an_oversized_share_is_refused(client: TestClient) -> None:
-    big = "#" * (client.app.state.settings.max_code_bytes + 1)
-    assert client.post("/share", data={"code": big}, headers=HX).status_code == 413
 
 
 # ---- language and preferences --------------------------------------------------------------

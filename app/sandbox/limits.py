@@ -30,6 +30,9 @@ WATCHDOG_INTERVAL_S = 0.025
 """How often the memory watchdog sums a slot's memory where no cgroup does it."""
 START_TIMEOUT_S = 120.0
 """Longest the fork-server may take to import torch and open its slots."""
+IDLE_WORKER_WAIT_S = 10.0
+"""Longest a run admitted by the server waits for an idle worker (only slots that keep failing
+to open make it wait at all): then it ends as 'could not start'."""
 READ_AFTER_END_S = 0.25
 """A report already in the socket when the run's end is announced is still read."""
 SLOT_RETRY_MAX_S = 30.0

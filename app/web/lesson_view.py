@@ -1,48 +1,14 @@
-"""The lessons as the page shows them: the code without its header, the sidebar, the order.
+"""The lessons as the page shows them: the sidebar by topic, the neighbours, the question.
 
-A lesson file starts with a metadata header (id, titles, notices…) that the lesson panel
-already shows; the editor gets only the code. `display_code` strips the header if the
-lesson still carries one and says how many lines it removed, so a line number declared for
-the file (`error_line`) is shown for the code the student sees; without a header it changes
-nothing.
+The lesson files hold only code (their metadata is a `.toml` beside them), so the editor gets
+`Lesson.code_for(lang)` as is and `error_line` counts its lines.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+import json
 
-from app.lessons import TOPICS, Lesson, library
-
-
-@dataclass(slots=True, frozen=True)
-class LessonCode:
-    code: str
-    offset: int
-    """Lines removed above the code: file line `n` is editor line `n - offset`."""
-
-    def line(self, file_line: int | None) -> int | None:
-        if file_line is None or file_line - self.offset < 1:
-            return None
-        return file_line - self.offset
-
-
-def display_code(text: str) -> LessonCode:
-    """The code after a `# id: …` header ended by a blank line, or all of `text`."""
-    lines = text.splitlines(keepends=True)
-    if not lines or not lines[0].startswith("# id: "):
-        return LessonCode(text, 0)
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return LessonCode("".join(lines[index + 1 :]), index + 1)
-        if not line.startswith("#"):
-            break
-    return LessonCode(text, 0)
-
-
-@functools.cache
-def lesson_code(lesson: Lesson) -> LessonCode:
-    return display_code(lesson.code)
+from app.lessons import TOPICS, Lesson, find_lesson, library, neighbours
 
 
 def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
@@ -54,12 +20,16 @@ def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
     return [entry for entry in grouped if entry[3]]
 
 
-def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """The lessons before and after `lesson` in teaching order."""
-    lessons = library()
-    index = next((i for i, item in enumerate(lessons) if item.id == lesson.id), None)
-    if index is None:
-        return None, None
-    before = lessons[index - 1] if index > 0 else None
-    after = lessons[index + 1] if index + 1 < len(lessons) else None
-    return before, after
+def lesson_neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after `lesson` in the course."""
+    before, after = neighbours(lesson.id)
+    return find_lesson(before), find_lesson(after)
+
+
+def question_json(lesson: Lesson) -> str | None:
+    """What the page's script needs to judge a prediction: the kind and the answer."""
+    question = lesson.question
+    if question is None:
+        return None
+    answer = list(question.answer) if isinstance(question.answer, tuple) else question.answer
+    return json.dumps({"kind": question.kind, "answer": answer})

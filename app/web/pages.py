@@ -24,22 +24,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app import __version__
-from app.errors import AtCapacity, NotFound
+from app import __version__, resources
+from app.errors import NotFound
 from app.lessons import Lesson, find_lesson
 from app.outcome import LIMIT_ERROR_TYPES
 from app.schemas import RunRequest, RunResponse
 from app.store import Share
 from app.web import assets
-from app.web.deps import ClientDep, ServiceDep, StoreDep
-from app.web.lesson_view import lesson_code, lessons_by_topic, neighbours
+from app.web.deps import ClientDep, ServiceDep
+from app.web.lesson_view import lesson_neighbours, lessons_by_topic, question_json
 from app.web.report_view import ResultsView, results_view
+from app.web.shares import SharesDep
 from app.web.values_view import code_spans
 
 LIMIT_ERRORS = LIMIT_ERROR_TYPES
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
+TEMPLATES_DIR = resources.TEMPLATES_DIR
+STATIC_DIR = resources.STATIC_DIR
 LANGS = ("en", "zh")
 THEMES = ("light", "dark")
 STRINGS: dict[str, dict[str, str]] = json.loads(
@@ -196,13 +196,14 @@ def page(
     report: RunResponse | None = None,
     lesson: Lesson | None = None,
     share: Share | None = None,
+    autorun: bool = False,
     page_path: str = "/",
     notice: str | None = None,
     lang: str | None = None,
 ) -> Response:
     """The whole playground around one snippet (and its results, when it has run)."""
     lang = lang or language(request)
-    before, after = neighbours(lesson) if lesson else (None, None)
+    before, after = lesson_neighbours(lesson) if lesson else (None, None)
     return render(
         request,
         "index.html",
@@ -210,11 +211,13 @@ def page(
             "code": code,
             "seed": seed,
             "lesson": lesson,
-            "lesson_error_line": lesson_code(lesson).line(lesson.error_line) if lesson else None,
+            "lesson_error_line": lesson.error_line if lesson else None,
+            "question_json": question_json(lesson) if lesson else None,
             "previous_lesson": before,
             "next_lesson": after,
             "share": share,
-            "share_url": str(request.url_for("shared", share_id=share.id)) if share else None,
+            "share_url": request.app.state.shares.url(share.id) if share else None,
+            "autorun": autorun,
             "page_path": page_path,
             "notice": notice,
             "topics": lessons_by_topic(),
@@ -237,8 +240,11 @@ async def lesson_page(request: Request, lesson_id: str) -> Response:
     lesson = find_lesson(lesson_id)
     if lesson is None:
         raise NotFound(f"there is no lesson called {lesson_id!r}")
-    code = lesson_code(lesson).code
-    return page(request, code=code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
+    lang = language(request)
+    return page(
+        request, code=lesson.code_for(lang), lesson=lesson, page_path=f"/lessons/{lesson.id}",
+        lang=lang,
+    )  # fmt: skip
 
 
 @router.post("/run")
@@ -278,31 +284,26 @@ async def stop(
 
 @router.post("/share")
 async def share(
-    request: Request, service: ServiceDep, store: StoreDep, code: Code = "", seed: Seed = 0
+    request: Request, shares: SharesDep, client: ClientDep, code: Code = "", seed: Seed = 0
 ) -> Response:
-    """Save the snippet and answer with its permalink (htmx) or go there (plain form)."""
-    service.check_source(code)
-    saved = store.create(code, seed)
+    """Save the snippet through the API's own service; answer with its permalink (htmx)
+    or go there (plain form)."""
+    saved = await shares.create(code, seed, client)
     if not is_htmx(request):
-        return RedirectResponse(request.url_for("shared", share_id=saved.id), status_code=303)
-    url = str(request.url_for("shared", share_id=saved.id))
+        return RedirectResponse(shares.url(saved.id), status_code=303)
+    url = shares.url(saved.id)
     return render(request, "partials/share.html", {"share": saved, "share_url": url})
 
 
 @router.get("/s/{share_id}", name="shared")
-async def shared(
-    request: Request, share_id: str, service: ServiceDep, store: StoreDep, client: ClientDep
-) -> Response:
-    """Reopen a shared snippet in the editor and run it again with its seed."""
-    saved, lang = store.get(share_id), language(request)
-    shown: dict[str, Any] = {"code": saved.code, "seed": saved.seed, "share": saved, "lang": lang}
-    try:
-        shown["report"] = await service.run(
-            RunRequest(code=saved.code, seed=saved.seed, lang=lang), client
-        )
-    except AtCapacity as exc:  # the page still opens; the student can press Run later
-        shown["notice"] = STRINGS[lang]["busy"].format(seconds=exc.retry_after_s)
-    return page(request, page_path=f"/s/{saved.id}", **shown)
+async def shared(request: Request, share_id: str, shares: SharesDep) -> Response:
+    """Reopen a shared snippet in the editor. Nothing runs here: a GET any page can make a
+    browser send must cost no run, so the page starts the run itself (`autorun`)."""
+    saved = await shares.get(share_id)
+    return page(
+        request, code=saved.code, seed=saved.seed, share=saved, autorun=True,
+        page_path=f"/s/{saved.id}",
+    )  # fmt: skip
 
 
 @router.post("/prefs", status_code=204)
