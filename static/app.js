@@ -120,7 +120,7 @@
   function runOnOpen() {
     const meta = TP.json("run-meta") || {};
     const form = $("#run-form");
-    if (meta.ran || !form || $("#predict")) return false; // a question is answered first
+    if (meta.ran || !form) return false;
     if (!window.htmx) return false;
     htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, target: "#results",
       swap: "outerHTML" });
@@ -158,7 +158,10 @@
     }
     const lesson = $("#lesson-panel")?.dataset.lesson;
     if (lesson) markDone(lesson);
-    revealLesson();
+    if (!TP.veiled) {
+      revealed = revealed || Boolean($("#predict"));
+      revealLesson();
+    }
     if (userRun && window.matchMedia("(max-width: 1199px)").matches) {
       const results = $("#results");
       results?.scrollIntoView({ block: "start" });
@@ -195,6 +198,7 @@
   // ---- predict before run: the question first, the notice and the verdict after the run ----
 
   let prediction = null;
+  let lastRunCode = null;
 
   function question() {
     try {
@@ -224,7 +228,29 @@
     }
     prediction = value;
     $$("#predict [data-predict]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-    TP.run();
+    if (TP.veiled && TP.code() === lastRunCode) unveil(); // the run on open already answered
+    else TP.run();
+  }
+
+  /** The lesson ran on open, but a question waits: the results stay hidden until the student
+   * answers (or asks to see them), so they cannot give the answer away. */
+  function veilIfAwaiting() {
+    TP.veiled = Boolean($("#predict")) && prediction === null && !userRun && !revealed;
+    document.body.classList.toggle("veiled", TP.veiled); // not on #results: htmx settles its class
+    const note = $("#veil-note");
+    if (note) note.hidden = !TP.veiled;
+  }
+
+  let revealed = false;
+
+  function unveil() {
+    TP.veiled = false;
+    revealed = true;
+    document.body.classList.remove("veiled");
+    const note = $("#veil-note");
+    if (note) note.hidden = true;
+    TP.markRun?.();
+    revealLesson();
   }
 
   function isRight(q, value) {
@@ -382,7 +408,10 @@
     if (event.detail.elt?.id === "run-form" || event.detail.elt?.id === "share-button") {
       event.detail.parameters.code = TP.code();
     }
-    if (event.detail.elt?.id === "run-form") event.detail.parameters.run_key = runKey = newRunKey();
+    if (event.detail.elt?.id === "run-form") {
+      event.detail.parameters.run_key = runKey = newRunKey();
+      lastRunCode = event.detail.parameters.code;
+    }
   });
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (event.detail.elt?.id !== "run-form") return;
@@ -400,6 +429,7 @@
   });
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target?.id === "results" || event.detail.elt?.id === "results") {
+      veilIfAwaiting();
       document.dispatchEvent(new CustomEvent("tp:results"));
       afterRun();
     }
@@ -441,6 +471,7 @@
       setTheme(order[(order.indexOf(theme.dataset.theme) + 1) % order.length]);
     }
     if (target.closest("#stop-button")) stopRun();
+    if (target.closest("#unveil")) unveil();
     const copy = target.closest("#copy-share");
     if (copy) copyShare(copy);
     if (target.closest("#run-button")) userRun = true;

@@ -34,7 +34,7 @@
   function markRun() {
     const meta = TP.json("run-meta") || {};
     const editor = TP.editor;
-    if (!editor) return;
+    if (!editor || TP.veiled) return; // a lesson's question is still open
     editor.clearMarks("cm-error-line");
     editor.clearMarks("cm-step-line");
     editor.clearMarks("cm-linked-line");

@@ -166,10 +166,21 @@ def set_code(page: Page, code: str) -> None:
     )
 
 
-def wait_for_run(page: Page) -> None:
-    """The results of a run are on the page and no request is in flight."""
-    expect(page.locator("#results .run-status")).to_be_visible()
-    expect(page.locator("#results.htmx-request")).to_have_count(0)
+RAN = """() => {
+    const meta = document.getElementById("run-meta");
+    return meta && JSON.parse(meta.textContent).ran
+        && !document.querySelector("#results.htmx-request");
+}"""
+
+
+def wait_for_run(page: Page, *, reveal: bool = True) -> None:
+    """A run's results are on the page and no request is in flight. A lesson's results wait
+    behind its question; `reveal` shows them as the "show them now" button does."""
+    page.wait_for_function(RAN)
+    if reveal and page.locator("body.veiled").count():
+        page.locator("#unveil").click()
+    if reveal:
+        expect(page.locator("#results .run-status")).to_be_visible()
 
 
 def run_code(page: Page, code: str) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from app.lessons import library
+from app.lessons import Lesson, library
+from app.web.lesson_view import lessons_by_topic
 from tests.browser_support import (  # noqa: F401 - the fixtures are used by name
     Page,
     browser_fixture,
@@ -71,7 +72,7 @@ def test_the_search_box_finds_lessons_by_english_or_chinese_title(
     search.fill("no lesson has this title")
     expect(page.locator("#lesson-search-empty")).to_be_visible()
     search.fill("")
-    expect(page.locator(".sidebar details.topic:visible")).to_have_count(9)
+    expect(page.locator(".sidebar details.topic:visible")).to_have_count(len(lessons_by_topic()))
 
 
 def test_a_draft_survives_reload_per_lesson_and_can_be_reset(
@@ -138,3 +139,62 @@ def test_every_lesson_opens_without_a_header_in_the_editor(page: Page, server: L
     for lesson in list(library())[::20]:
         page.goto(f"{server.url}/lessons/{lesson.id}")
         assert editor_text(page) == lesson.code
+
+
+def first(kind: str) -> Lesson:
+    return next(item for item in library() if item.question and item.question.kind == kind)
+
+
+def test_predict_first_a_choice_then_the_verdict_in_english(page: Page, server: LiveServer) -> None:
+    lesson = first("choice")
+    question = lesson.question
+    assert question is not None
+    page.goto(f"{server.url}/lessons/{lesson.id}?lang=en")
+    wait_for_run(page, reveal=False)  # it ran on open, but the results wait behind the question
+    expect(page.locator("#veil-note")).to_be_visible()
+    expect(page.locator("#results .run-status")).to_be_hidden()
+    expect(page.locator(".lesson-reveal")).to_be_hidden()  # the notice, the expected error
+    expect(page.locator(".cm-line.cm-error-line")).to_have_count(0)
+    shoot(page, "13-predict-first")
+    wrong = next(i for i in range(len(question.choices)) if i != question.answer)
+    page.locator(f"#predict [data-predict='{wrong}']").click()
+    answer = question.choices[question.answer].replace("`", "")  # `code` is drawn as code
+    expect(page.locator("#predict-verdict")).to_have_text(
+        f"Not this time: the answer is {answer}. Look at what happened below."
+    )
+    expect(page.locator("#results .run-status")).to_be_visible()
+    expect(page.locator(".lesson-reveal")).to_be_visible()
+    shoot(page, "14-predict-wrong")
+
+
+def test_predict_a_shape_and_a_line_in_chinese(page: Page, server: LiveServer) -> None:
+    lesson = first("shape")
+    assert lesson.question is not None
+    page.goto(f"{server.url}/lessons/{lesson.id}?lang=zh")
+    wait_for_run(page, reveal=False)
+    shape = ", ".join(map(str, lesson.question.answer))
+    page.locator("#predict-input").fill(f"({shape})")
+    page.locator("#predict-input").press("Enter")
+    expect(page.locator("#predict-verdict")).to_have_text("答对了：结果正是这样。")
+    expect(page.locator("#results .run-status")).to_be_visible()
+
+    lesson = first("line")
+    page.goto(f"{server.url}/lessons/{lesson.id}?lang=zh")
+    wait_for_run(page, reveal=False)
+    page.locator("#predict-input").fill(str(lesson.error_line))
+    page.locator("#predict [data-predict=input]").click()
+    expect(page.locator("#predict-verdict")).to_have_text("答对了：结果正是这样。")
+    expect(page.locator(".cm-line.cm-error-line")).to_have_count(1)
+    expect(page.locator(".lesson-reveal .expects")).to_be_visible()
+    shoot(page, "15-predict-right-zh")
+
+
+def test_run_without_predicting_shows_everything(page: Page, server: LiveServer) -> None:
+    lesson = first("choice")
+    page.goto(f"{server.url}/lessons/{lesson.id}")
+    wait_for_run(page, reveal=False)
+    with page.expect_response(lambda r: r.url.endswith("/run")):
+        page.locator("#run-button").click()
+    expect(page.locator("#results .run-status")).to_be_visible()
+    expect(page.locator(".lesson-reveal")).to_be_visible()
+    expect(page.locator("#predict-verdict")).to_be_hidden()

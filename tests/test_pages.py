@@ -436,7 +436,7 @@ def test_stop_ends_the_clients_named_run_and_the_page_says_who_stopped_it(
             time.sleep(0.05)
         assert stop.status_code == 204
         html = running.result().text
-    assert time.monotonic() - started < 4  # well before the 5 s limit
+    assert "stopped before it finished" in html  # ended by the cancel, not by the time limit
     assert pages.STRINGS["en"]["stopped_title"] in html
     assert pages.STRINGS["en"]["limit_TimeLimitExceeded_title"] not in html
 
