@@ -460,7 +460,9 @@ def test_explanation_serialises_to_json() -> None:
     data = json.loads(json.dumps(explanation.to_json()))
     assert data["id"] == "item-multi-element"
     assert data["lesson"] == "conversion-item-multi-element"
-    assert set(data) == {"id", "title", "why", "fix", "lesson"}
+    assert set(data) == {
+        "id", "title", "why", "fix", "lesson", "cause", "candidates", "edit", "fix_check"
+    }  # fmt: skip
 
 
 def test_catalog_is_loaded_once() -> None:
