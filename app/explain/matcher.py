@@ -80,8 +80,10 @@ class ErrorFacts:
     line: int | None = None
     layers: Sequence[Mapping[str, Any]] = ()
     """The module calls the error passed through, outermost first (app/inspect/context.py)."""
-    frames: Sequence[Mapping[str, str]] = ()
-    """The library frames past the snippet's innermost one: `{"file", "function"}`."""
+    frames: Sequence[Mapping[str, Any]] = ()
+    """The traceback's library frames: `{"file", "function", "inner"}` (app/inspect/context.py)."""
+    column: int | None = None
+    """The 1-based column of a SyntaxError (where Python gave up reading)."""
     call_site: Mapping[str, Any] | None = None
     """`{"line", "source", "operands"}` of the line that made the failing top-level call."""
     module_calls: Sequence[Mapping[str, Any]] = ()
@@ -140,7 +142,8 @@ class _Cause:
     id: str
     when: Mapping[str, Any]
     needs: tuple[str, ...]
-    edit: Mapping[str, Any] | None
+    edits: tuple[Mapping[str, Any], ...]
+    """Edit specs tried in order; the first that can be placed is the fix."""
     texts: Mapping[str, Mapping[str, str]]
 
 
@@ -208,10 +211,12 @@ def _compile_entry(entry: Any) -> _Entry:
         | {LINE_FIELD}
         | set(FACTS)
     )
-    texts = {lang: _check_texts(entry[lang], lang, known, guaranteed) for lang in LANGUAGES}
+    _check_fact_names(needs, known)
+    sure = guaranteed | set(needs)  # an entry whose needs are unknown does not apply
+    texts = {lang: _check_texts(entry[lang], lang, known, sure) for lang in LANGUAGES}
     when = _check_when(entry.get("when", {}), known)
     causes = tuple(
-        _compile_cause(c, known, guaranteed | set(when), texts) for c in entry.get("causes", [])
+        _compile_cause(c, known, sure | set(when), texts) for c in entry.get("causes", [])
     )
     if len({c.id for c in causes}) != len(causes):
         raise CatalogError("duplicate cause ids")
@@ -234,32 +239,39 @@ def _compile_entry(entry: Any) -> _Entry:
 def _compile_cause(
     cause: Any, known: set[str], guaranteed: set[str], entry_texts: Mapping[str, Any]
 ) -> _Cause:
-    """A cause's texts may use what its own conditions guarantee; `{edit}` needs a twin."""
+    """A cause applies only when every fact its texts use is known: they are its needs too.
+    `{edit}` is the exception, filled only when the edit could be placed, so a text that
+    uses it needs a `_generic` twin."""
     if not isinstance(cause, dict) or not set(cause) <= CAUSE_KEYS or "id" not in cause:
         raise CatalogError(f"a cause must be an object with keys among {sorted(CAUSE_KEYS)}")
     if not isinstance(cause["id"], str) or not KEBAB.fullmatch(cause["id"]):
         raise CatalogError("a cause id must be kebab-case")
+    label = f"cause {cause['id']!r}"
     when = _check_when(cause.get("when", {}), known)
-    needs = tuple(_strings(cause.get("needs", []), "needs"))
-    _check_fact_names(needs, known)
-    sure = guaranteed | set(when) | set(needs)
+    needs = set(_strings(cause.get("needs", []), "needs")) if cause.get("needs") else set()
     edit = cause.get("edit")
-    if edit is not None and (not isinstance(edit, dict) or not set(edit) <= EDIT_KEYS):
-        raise CatalogError(f"cause {cause['id']!r}: an edit takes keys among {sorted(EDIT_KEYS)}")
+    specs = [edit] if isinstance(edit, dict) else edit
+    if edit is not None and not (
+        isinstance(specs, list) and all(isinstance(e, dict) and set(e) <= EDIT_KEYS for e in specs)
+    ):
+        raise CatalogError(
+            f"{label}: an edit (or list of them) takes keys among {sorted(EDIT_KEYS)}"
+        )
     texts = {}
     for lang in LANGUAGES:
         given = cause.get(lang)
         if not isinstance(given, dict):
-            raise CatalogError(f"cause {cause['id']!r}: {lang!r} must be an object")
+            raise CatalogError(f"{label}: {lang!r} must be an object")
         merged = {"title": entry_texts[lang]["title"], **given}
+        for name, template in merged.items():
+            used = _placeholders(template, f"{label} {lang}.{name}")
+            if "edit" in used and f"{name}_generic" not in merged:
+                raise CatalogError(f"{label}: {lang}.{name} uses {{edit}} without a twin")
+            needs |= used - {"edit"} - guaranteed
+        sure = guaranteed | set(when) | needs
         texts[lang] = _check_texts(merged, lang, sure | {"edit"}, sure)
-        for field, template in merged.items():
-            if "edit" in _placeholders(template, field) and f"{field}_generic" not in merged:
-                raise CatalogError(
-                    f"cause {cause['id']!r}: {lang}.{field} uses {{edit}} "
-                    f"without a {field}_generic twin"
-                )
-    return _Cause(cause["id"], when, needs, edit, texts)
+    _check_fact_names(needs, known)
+    return _Cause(cause["id"], when, tuple(sorted(needs)), tuple(specs or ()), texts)
 
 
 def _check_when(when: Any, known: set[str]) -> Mapping[str, Any]:
@@ -341,15 +353,16 @@ def explain(facts: ErrorFacts, lang: str = "en") -> Explanation | None:
         if derived is None:
             derived = derive(facts)
         raw = {**derived, **{k: _number_or_text(v) for k, v in values.items()}}
-        if not _holds(entry.when, raw):
+        if not _holds(entry.when, raw, entry.needs):
             continue
         values = {**{k: _text(v) for k, v in derived.items()}, **values}
         cause = next((c for c in entry.causes if _holds(c.when, raw, c.needs)), None)
         edit = None
-        if cause is not None and cause.edit is not None:
-            edit = build_edit(cause.edit, facts, {**values, **_raw_numbers(raw)})
+        for spec in cause.edits if cause is not None else ():
+            edit = build_edit(spec, facts, {**values, **_raw_numbers(raw)})
             if edit is not None:
                 values["edit"] = edit.text.strip()
+                break
         texts = cause.texts[lang] if cause is not None else entry.texts[lang]
         return Explanation(
             id=entry.id,
@@ -442,8 +455,6 @@ def _match(entry: _Entry, facts: ErrorFacts) -> dict[str, str] | None:
     if subject is not None:
         values |= {f: _text(subject[f]) for f in SUBJECT_FIELDS if subject.get(f) is not None}
     values |= named
-    if any(need not in values for need in entry.needs):
-        return None
     return values
 
 

@@ -54,6 +54,7 @@ def error_context(
     layers = [layer_facts(call, names) for call in chain]
     if layers:
         layers[-1]["previous"] = _previous(calls.calls, chain[-1], names)
+        layers[-1]["previous_conv"] = _previous(calls.calls, chain[-1], names, prefix="Conv")
     context: dict[str, Any] = {
         "code": code,
         "line": snippet[-1].tb_lineno if snippet else getattr(exc, "lineno", None),
@@ -62,22 +63,34 @@ def error_context(
         "module_calls": module_calls or [],
         "suggestion": suggestion(exc, snippet, namespace),
     }
+    if isinstance(exc, SyntaxError) and isinstance(exc.offset, int):
+        context["column"] = exc.offset
     if chain and chain[0].line is not None:
         context["call_site"] = _call_site(snippet, chain[0].line, code)
     return context
 
 
-def library_frames(tb: TracebackType | None) -> list[dict[str, str]]:
-    """The frames past the snippet's innermost one: `{"file": "torch/nn/...", "function"}`."""
-    frames: list[dict[str, str]] = []
+def library_frames(tb: TracebackType | None) -> list[dict[str, Any]]:
+    """The traceback's library frames, `{"file": "torch/nn/...", "function", "inner"}`:
+    `inner` for those past the snippet's innermost frame (where the error was raised), the
+    others for the libraries that called back into the snippet (a DataLoader, a hook)."""
+    frames: list[dict[str, Any]] = []
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename == SNIPPET_FILENAME:
-            frames = []
+            for frame in frames:
+                frame["inner"] = False
         else:
-            frames.append({"file": _short_path(filename), "function": tb.tb_frame.f_code.co_name})
+            frames.append(
+                {
+                    "file": _short_path(filename),
+                    "function": tb.tb_frame.f_code.co_name,
+                    "inner": True,
+                }
+            )
         tb = tb.tb_next
-    return frames[-MAX_LIBRARY_FRAMES:]
+    outer = [f for f in frames if not f["inner"]][-MAX_LIBRARY_FRAMES:]
+    return outer + [f for f in frames if f["inner"]][-MAX_LIBRARY_FRAMES:]
 
 
 def suggestion(
@@ -92,11 +105,17 @@ def suggestion(
     elif isinstance(exc, NameError):
         frame = snippet[-1].tb_frame if snippet else None
         scopes = [namespace] if frame is None else [frame.f_locals, frame.f_globals]
+        owner = scopes[0].get("self") if frame is not None else None
+        if owner is not None and missing in _attribute_names(owner):
+            return f"self.{missing}"
         known = [n for scope in scopes for n in list(scope)] + dir(builtins)
     else:
         return None
-    close = difflib.get_close_matches(missing, known[:MAX_SUGGESTION_NAMES], n=1, cutoff=0.75)
-    return close[0] if close and close[0] != missing else None
+    known = [n for n in known[:MAX_SUGGESTION_NAMES] if isinstance(n, str) and n != missing]
+    close = difflib.get_close_matches(missing, known, n=1, cutoff=0.75)
+    if not close and len(missing) >= 3:  # `dev` for `device`
+        close = sorted(n for n in known if n.startswith(missing) and not n.startswith("_"))[:1]
+    return close[0] if close else None
 
 
 def _attribute_names(obj: Any) -> list[str]:
@@ -121,12 +140,15 @@ def _attribute_names(obj: Any) -> list[str]:
     return names
 
 
-def _previous(calls: list[Call], failing: Call, names: Mapping[int, str]) -> dict[str, Any] | None:
-    """The call made just before `failing` by the same parent: what fed it, usually."""
+def _previous(
+    calls: list[Call], failing: Call, names: Mapping[int, str], prefix: str = ""
+) -> dict[str, Any] | None:
+    """The call made just before `failing` by the same parent (of a class starting with
+    `prefix`, if given): what fed it, usually."""
     for call in reversed(calls[: failing.index]):
         if call.depth < failing.depth:
             return None
-        if call.depth == failing.depth:
+        if call.depth == failing.depth and call.type.startswith(prefix):
             module = call.live_module()
             return {
                 "module": None if module is None else names.get(id(module)),

@@ -20,6 +20,7 @@ reused by a later object can never be mistaken for the old one.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import weakref
 from collections.abc import Mapping
@@ -43,6 +44,8 @@ MAX_WALK_ITEMS = 256
 MAX_NAMED_MODULES = 20_000
 MAX_VALUE_NUMEL = 10_000_000
 """Inputs of the failing call larger than this get no min/max (it would cost a scan)."""
+MAX_DISTINCT_SCAN = 1_000_000
+MAX_DISTINCT = 32
 CONFIG_FIELDS = (
     "in_features", "out_features", "in1_features", "in2_features", "in_channels",
     "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "input_size",
@@ -243,23 +246,32 @@ def module_config(module: nn.Module) -> dict[str, Any]:
 
 
 def describe_value(t: torch.Tensor) -> dict[str, Any]:
-    """Shape, dtype and (for a tensor small enough to scan) the range of its values."""
+    """Shape, dtype and, for a tensor small enough to scan, the range of its values (and the
+    distinct values of an integer tensor that has few: a mask of 0/255, labels 1..C)."""
     with DisableTorchFunction():
         facts: dict[str, Any] = {
             "shape": list(TensorBase.shape.__get__(t)),
             "dtype": str(TensorBase.dtype.__get__(t)),
         }
-        try:
-            numel = TensorBase.numel(t)
-            if 0 < numel <= MAX_VALUE_NUMEL and TensorBase.dtype.__get__(t) != torch.bool:
-                plain = TensorBase.detach(t)
-                if plain.is_complex() or plain.device.type == "meta":
-                    return facts
-                facts["min"] = _number(TensorBase.min(plain).item())
-                facts["max"] = _number(TensorBase.max(plain).item())
-        except (RuntimeError, TypeError, ValueError):
-            pass
+        with contextlib.suppress(RuntimeError, TypeError, ValueError):
+            facts.update(value_range(TensorBase.detach(t)))
     return facts
+
+
+def value_range(t: torch.Tensor) -> dict[str, Any]:
+    """`{"min", "max"}` (and `"values"` for few distinct integers) of a plain tensor."""
+    numel = t.numel()
+    if not 0 < numel <= MAX_VALUE_NUMEL or t.dtype == torch.bool or t.is_complex():
+        return {}
+    if t.device.type == "meta" or t.layout != torch.strided:
+        return {}
+    found: dict[str, Any] = {"min": _number(t.min().item()), "max": _number(t.max().item())}
+    if not t.is_floating_point() and numel <= MAX_DISTINCT_SCAN:
+        distinct = torch.unique(t)
+        found["largest"] = [int(v) for v in distinct[-2:].flip(0).tolist()]
+        if distinct.numel() <= MAX_DISTINCT:
+            found["values"] = [int(v) for v in distinct.tolist()]
+    return found
 
 
 def qualified_names(namespace: Mapping[str, Any]) -> dict[int, str]:
