@@ -20,7 +20,7 @@ from app.metrics import Metrics
 from app.sandbox.executor import PROJECT_ROOT, ForkServerExecutor
 from app.service import RunService
 from app.store import ShareStore
-from app.web import access, api, ops, pages
+from app.web import access, api, fixcheck, ops, pages
 from app.web.access import AccessCodeMiddleware
 from app.web.accesslog import AccessLogMiddleware
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessCodeMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.include_router(pages.router)
+    app.include_router(fixcheck.router)  # issue 11: the page's fix check
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     install_error_handlers(app)
     return app
@@ -95,9 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> Response:
-        detail = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         if wants_html(request):
             text = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in detail)
             return pages.error_page(request, 422, text)

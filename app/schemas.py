@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 JSON = Any
 
@@ -197,6 +197,14 @@ class Explanation(_Report):
     )
     edit: FixEdit | None = None
     fix_check: FixCheck | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fix_check_is_the_servers(cls, data: Any) -> Any:
+        """A run's report may claim its fix ran; only the server's own re-run may say so."""
+        if isinstance(data, dict) and "fix_check" in data:
+            return {k: v for k, v in data.items() if k != "fix_check"}
+        return data
 
 
 class ErrorInfo(_Report):

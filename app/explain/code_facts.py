@@ -172,11 +172,8 @@ def in_place_lines(code: str, tensor_names: Iterable[str]) -> dict[str, list[int
         if isinstance(node, ast.keyword) and node.arg == "inplace":
             if isinstance(node.value, ast.Constant) and node.value.value is True:
                 found["inplace_flag"].append(node.value.lineno)
-        elif isinstance(node, ast.AugAssign) and not _scalar_update(node.value):
-            target = node.target
-            plain = isinstance(target, ast.Name)
-            if not plain or id(node) in inside or target.id in tensors:  # type: ignore[union-attr]
-                found["augmented"].append(node.lineno)
+        elif isinstance(node, ast.AugAssign) and _tensor_target(node, tensors, inside):
+            found["augmented"].append(node.lineno)
         elif isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Subscript) for t in node.targets
         ):
@@ -191,6 +188,17 @@ def in_place_lines(code: str, tensor_names: Iterable[str]) -> dict[str, list[int
         ):
             found["method"].append(node.lineno)
     return {k: sorted(set(v)) for k, v in found.items()}
+
+
+def _tensor_target(node: ast.AugAssign, tensors: set[str], inside: set[int]) -> bool:
+    """Whether `x op= y` likely writes a tensor: `x` is a tensor of the run, or an element or
+    attribute, or a local of a function that is not adding up Python numbers."""
+    target = node.target
+    if not isinstance(target, ast.Name):
+        return True
+    if target.id in tensors:
+        return True
+    return id(node) in inside and not _scalar_update(node.value)
 
 
 def _scalar_update(value: ast.expr) -> bool:

@@ -359,7 +359,7 @@ def explain(facts: ErrorFacts, lang: str = "en") -> Explanation | None:
         cause = next((c for c in entry.causes if _holds(c.when, raw, c.needs)), None)
         edit = None
         for spec in cause.edits if cause is not None else ():
-            edit = build_edit(spec, facts, {**values, **_raw_numbers(raw)})
+            edit = build_edit(spec, facts, {**values, **raw})
             if edit is not None:
                 values["edit"] = edit.text.strip()
                 break
@@ -424,10 +424,6 @@ def _compare(have: Any, op: str, value: Any) -> bool:
 def _number_or_text(value: str) -> Any:
     """Message groups are text; a group that is an integer compares as one."""
     return int(value) if re.fullmatch(r"-?\d{1,18}", value) else value
-
-
-def _raw_numbers(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in raw.items() if isinstance(v, int | float) and not isinstance(v, bool)}
 
 
 def _match(entry: _Entry, facts: ErrorFacts) -> dict[str, str] | None:
