@@ -6,7 +6,7 @@
     {"wrap": "method_arg", "method": "load_state_dict", "with": ...}  its first argument
     {"wrap": "assign_value", "with": "{expr}.to({target}.dtype)"}  `y` in `x[i] = y`
     {"call": "next", "with": "next({expr})"}               a whole call, rewritten
-    {"add_keyword": "weights_only=False", "call": "load"}   a keyword added to a call
+    {"add_keyword": "weights_only=False", "of": "load"}     a keyword added to a call
     {"sub": regex, "repl": template, "at": fact?}          a substitution on one line
     {"insert": template, "at": fact?}                      a line inserted before one
     {"constructor": "in_features", "value": template}      the layer's constructor argument
@@ -143,13 +143,15 @@ def _target(target, spec, tree, operands, values) -> tuple[ast.AST, dict[str, st
         return None
     raised = next((o for o in operands if o.get("raised")), None)
     if target in ("loss_input", "loss_target"):
-        inputs = list(raised.get("inputs") or ()) if raised else []
         position = 0 if target == "loss_input" else 1
-        if len(inputs) < 2:
-            return None
+        inputs = list(raised.get("inputs") or ()) if raised else []
         for call in calls:
             args = _arguments(call)
-            if len(args) > position and ast.unparse(args[position]) == inputs[position]:
+            if len(args) <= position:
+                continue
+            if len(inputs) >= 2 and ast.unparse(args[position]) == inputs[position]:
+                return args[position], {}
+            if not inputs and _is_loss_call(call, values):
                 return args[position], {}
         return None
     if target == "layer_input":
@@ -160,6 +162,18 @@ def _target(target, spec, tree, operands, values) -> tuple[ast.AST, dict[str, st
             if args and shape is not None and shapes.get(ast.unparse(args[0])) == shape:
                 return args[0], {}
     return None
+
+
+def _is_loss_call(call: ast.Call, values: Mapping[str, Any]) -> bool:
+    """The call of the failing loss: `F.cross_entropy(...)`, `criterion(...)` by its name,
+    or `nn.BCELoss()(...)` made on the spot."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name is not None and name == values.get("functional"):
+        return True
+    if values.get("layer_named") is True and ast.unparse(func) == values.get("layer"):
+        return True
+    return isinstance(func, ast.Call) and _func_name(func) == values.get("layer_type")
 
 
 def _arguments(call: ast.Call) -> list[ast.expr]:
@@ -197,7 +211,7 @@ def add_keyword(spec, facts, values, lines: list[str], line: int) -> Edit | None
         return None
     tree, source = parsed
     keyword = spec["add_keyword"].split("=", 1)[0]
-    found = [c for c in _calls(tree) if _func_name(c) == spec["call"]]
+    found = [c for c in _calls(tree) if _func_name(c) == spec["of"]]
     if len(found) != 1 or any(k.arg == keyword for k in found[0].keywords):
         return None
     node = found[0]
@@ -452,4 +466,4 @@ BUILDERS: dict[str, Callable[..., Edit | None]] = {
     "clone_overlap": clone_overlap,
     "out_of_place": out_of_place,
 }
-EDIT_KEYS = frozenset(BUILDERS) | {"with", "method", "repl", "value", "at"}
+EDIT_KEYS = frozenset(BUILDERS) | {"with", "method", "repl", "value", "at", "of"}

@@ -30,7 +30,7 @@ def derive(facts: Any) -> Values:
     if layers:
         _layer_facts(values, layers)
     _frame_facts(values, getattr(facts, "frames", ()) or ())
-    _loss_facts(values, layers, facts.operands)
+    _loss_facts(values, layers, facts.operands, getattr(facts, "loss_arguments", ()) or ())
     _rnn_facts(values, getattr(facts, "module_calls", ()) or ())
     code = getattr(facts, "code", "") or ""
     values["code_trains"] = code_facts.trains(code)
@@ -148,8 +148,10 @@ def _loss_facts(
     values: Values,
     layers: Sequence[Mapping[str, Any]],
     operands: Sequence[Mapping[str, Any]],
+    arguments: Sequence[Mapping[str, Any]],
 ) -> None:
-    """The loss that failed and what it was given: from its module call or its operands."""
+    """The loss that failed and what it was given: the functional loss's own arguments, else
+    its module call's inputs, else the operands of the failing line."""
     kind = values.get("layer_type", "")
     pair: list[Mapping[str, Any]] = []
     if isinstance(kind, str) and kind.endswith("Loss") and layers:
@@ -157,7 +159,8 @@ def _loss_facts(
         pair = list(layers[-1].get("inputs") or ())[:2]
     elif values.get("functional") in LOSS_FUNCTIONS:
         values["loss"] = values["functional"]
-        raised = next((o for o in operands if o.get("raised")), None)
+        pair = list(arguments)[:2]
+        raised = next((o for o in operands if o.get("raised")), None) if not pair else None
         if raised is not None:
             by_expr = {o.get("expr"): o for o in operands if not o.get("raised")}
             pair = [by_expr[e] for e in list(raised.get("inputs") or ())[:2] if e in by_expr]

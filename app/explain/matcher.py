@@ -88,6 +88,8 @@ class ErrorFacts:
     """`{"line", "source", "operands"}` of the line that made the failing top-level call."""
     module_calls: Sequence[Mapping[str, Any]] = ()
     suggestion: str | None = None
+    loss_arguments: Sequence[Mapping[str, Any]] = ()
+    """`input` and `target` of the functional loss the error passed through, as it got them."""
 
 
 @dataclass(slots=True, frozen=True)

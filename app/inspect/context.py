@@ -19,12 +19,14 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
+import torch
 from torch import nn
 
 from app.inspect.failure import SNIPPET_FILENAME
 from app.inspect.module_calls import (
     Call,
     ModuleCallRecorder,
+    describe_value,
     layer_facts,
     module_config,
     qualified_names,
@@ -65,6 +67,9 @@ def error_context(
     }
     if isinstance(exc, SyntaxError) and isinstance(exc.offset, int):
         context["column"] = exc.offset
+    pair = loss_arguments(exc.__traceback__)
+    if pair:
+        context["loss_arguments"] = pair
     if chain and chain[0].line is not None:
         context["call_site"] = _call_site(snippet, chain[0].line, code)
     return context
@@ -91,6 +96,20 @@ def library_frames(tb: TracebackType | None) -> list[dict[str, Any]]:
         tb = tb.tb_next
     outer = [f for f in frames if not f["inner"]][-MAX_LIBRARY_FRAMES:]
     return outer + [f for f in frames if f["inner"]][-MAX_LIBRARY_FRAMES:]
+
+
+def loss_arguments(tb: TracebackType | None) -> list[dict[str, Any]]:
+    """What the functional loss the error passed through was given: its `input` and `target`
+    as torch.nn.functional received them (inline expressions included), read from the frame."""
+    while tb is not None:
+        frame = tb.tb_frame
+        if _short_path(frame.f_code.co_filename) == "torch/nn/functional.py":
+            found = frame.f_locals
+            pair = [found.get("input"), found.get("target")]
+            if all(type(v) in (torch.Tensor, nn.Parameter) for v in pair):
+                return [describe_value(v) for v in pair]
+        tb = tb.tb_next
+    return []
 
 
 def suggestion(
