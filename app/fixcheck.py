@@ -51,6 +51,8 @@ async def check_fix(
     layer: str | None = None,
 ) -> FixCheck | None:
     """Run `request.code` with `edit` applied; None when it cannot be applied or run now."""
+    if not service.settings.fix_check:
+        return None
     code = apply_edit(request.code, edit.model_dump())
     if code is None:
         return None

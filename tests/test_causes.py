@@ -207,6 +207,16 @@ CAUSES: list[tuple[str, str, bool | None]] = [
      "import numpy as np\nfc = nn.Linear(3, 2)\ny = fc(np.random.rand(4, 3))", NO_EDIT),
     ("tensor-argument-type/tuple",
      "lstm = nn.LSTM(3, 5)\nfc = nn.Linear(5, 1)\ny = fc(lstm(torch.randn(2, 1, 3)))", NO_EDIT),
+    ("reshape-invalid-size/flatten-size",
+     "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+     "        self.conv = nn.Conv2d(3, 6, 5)\n        self.fc = nn.Linear(6 * 5 * 5, 10)\n"
+     "    def forward(self, x):\n        x = self.conv(x)\n        x = x.view(-1, 6 * 5 * 5)\n"
+     "        return self.fc(x)\nout = Net()(torch.randn(4, 3, 32, 32))", False),
+    ("dataloader-next/not-an-iterator",
+     "from torch.utils.data import DataLoader\nloader = DataLoader([1, 2])\n"
+     "x = next(loader)", True),
+    ("tensor-no-attribute/numpy-name", "x = torch.randn(3)\ny = x.astype(np.float32)", NO_EDIT),
+    ("tensor-no-attribute/typo", "x = torch.randn(3)\nn = x.numell()", True),
     ("syntax-error/unclosed-bracket", "x = torch.tensor([1, 2,\ny = 3", NO_EDIT),
     ("syntax-error/missing-colon", "for i in range(3)\n    print(i)", NO_EDIT),
     ("syntax-error/unexpected-indent", "x = 1\n    y = 2", NO_EDIT),

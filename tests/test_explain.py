@@ -426,6 +426,7 @@ CASES: list[tuple[str, str]] = [
     ("input-no-stdin", "n = int(input('how many? '))"),
     ("name-error", "y = undefined_name + 1"),
     ("syntax-error", "x = (1, 2\ny = 3"),
+    ("tensor-no-attribute", "x = torch.randn(3)\ny = x.astype(np.float32)"),
     ("batchnorm-features", "bn = nn.BatchNorm1d(4)\nout = bn(torch.randn(3, 5))"),
     ("batchnorm-single-sample", "bn = nn.BatchNorm1d(4)\nout = bn(torch.randn(1, 4))"),
 ]
@@ -534,7 +535,7 @@ def test_facts_from_the_run_fill_the_templates() -> None:
         "x = None\nx.foo",
         "x = int('twelve')",
         "import json\njson.loads('{bad')",
-        "t = torch.randn(3)\nn = t.nonexistent_method()",
+        "t = [1, 2]\nn = t.nonexistent_method()",
         "for p in nn.Linear(2, 2).parameters:\n    pass",
         "s = 'abc'\ns.backward()",
         "sizes = len\nn = sizes[0]",

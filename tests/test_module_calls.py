@@ -251,3 +251,17 @@ def test_the_api_returns_the_trace(server: LiveServer) -> None:
         ("model.0", True),
     ]
     assert report["module_calls_truncated"] is False
+
+
+def test_a_failing_layer_past_the_cap_is_still_known_to_the_explainer() -> None:
+    code = (
+        "lin = nn.Linear(4, 2)\nfor _ in range(10):\n    y = lin(torch.randn(3, 4))\n"
+        "z = lin(torch.randn(3, 5))\n"
+    )
+    recorder = ModuleCallRecorder(max_calls=3)
+    namespace: dict[str, Any] = {"__name__": "__main__", "torch": torch, "nn": nn}
+    with pytest.raises(RuntimeError) as raised, recorder:
+        exec(compile(code, SNIPPET, "exec"), namespace)
+    chain = recorder.failing_chain(raised.value)
+    assert [(c.type, c.line, c.input_shapes) for c in chain] == [("Linear", 4, [[3, 5]])]
+    assert len(recorder.to_json(namespace)) == 3 and recorder.truncated

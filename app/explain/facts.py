@@ -363,6 +363,34 @@ def _batch_facts(values: Values, found: re.Match[str], facts: Any, code: str) ->
         values["target_lacks_batch"] = target == logits - 2
 
 
+def _reshape_facts(values: Values, found: re.Match[str], facts: Any, code: str) -> None:
+    """`x.view(-1, 400)` of feature maps with another number of values per sample."""
+    raised = next((o for o in facts.operands if o.get("raised")), None)
+    inputs = list(raised.get("inputs") or ()) if raised else []
+    shapes = {o.get("expr"): o.get("shape") for o in facts.operands if not o.get("raised")}
+    shape = shapes.get(inputs[0]) if inputs else None
+    new_shape = _ints(found["new_shape"])
+    if not isinstance(shape, list) or len(shape) < 3 or len(new_shape) != 2:
+        return
+    values["reshape_from"] = shape
+    values["per_sample"] = math.prod(shape[1:])
+    values["view_features"] = new_shape[1]
+    values["flatten_mismatch"] = new_shape[0] == -1 and new_shape[1] != values["per_sample"]
+
+
+NUMPY_NAMES = {
+    "astype": "x.to(torch.float32)", "copy": "x.clone()", "append": "torch.cat([x, y])",
+    "concatenate": "torch.cat([x, y])", "ravel": "x.flatten()", "tostring": "x.numpy().tobytes()",
+    "asnumpy": "x.numpy()", "nbytes": "x.element_size() * x.nelement()",
+    "itemsize": "x.element_size()", "reshape_as": "x.reshape(y.shape)",
+}  # fmt: skip
+
+
+def _tensor_attribute_facts(values: Values, found: re.Match[str], facts: Any, code: str) -> None:
+    if found["attr"] in NUMPY_NAMES:
+        values["numpy_equivalent"] = NUMPY_NAMES[found["attr"]]
+
+
 def _module_facts(values: Values, found: re.Match[str], facts: Any, code: str) -> None:
     values["top_module"] = found["module"].split(".")[0]
 
@@ -386,6 +414,11 @@ _MESSAGE_FACTS: list[tuple[re.Pattern[str], Callable[[Values, re.Match[str], Any
     (re.compile(r"name '(?P<name>\w+)' is not defined"), _name_facts),
     (re.compile(r"modified by an inplace operation"), _inplace_facts),
     (re.compile(r"No module named '(?P<module>[\w.]+)'"), _module_facts),
+    (re.compile(r"shape '\[(?P<new_shape>[^\]]*)\]' is invalid for input of size"), _reshape_facts),
+    (
+        re.compile(r"'(?:Tensor|Parameter)' object has no attribute '(?P<attr>\w+)'"),
+        _tensor_attribute_facts,
+    ),
     (
         re.compile(r"Expected input batch_size \((?P<input_batch>\d+)\) to match target "
                    r"batch_size \((?P<target_batch>\d+)\)"),

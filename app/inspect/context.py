@@ -163,7 +163,9 @@ def _previous(
     calls: list[Call], failing: Call, names: Mapping[int, str], prefix: str = ""
 ) -> dict[str, Any] | None:
     """The call made just before `failing` by the same parent (of a class starting with
-    `prefix`, if given): what fed it, usually."""
+    `prefix`, if given): what fed it, usually. Unknown past the trace's cap."""
+    if failing.index < 0:
+        return None
     for call in reversed(calls[: failing.index]):
         if call.depth < failing.depth:
             return None

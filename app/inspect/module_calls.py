@@ -55,6 +55,7 @@ CONFIG_FIELDS = (
     "output_size", "scale_factor", "p",
 )  # fmt: skip
 _CONFIG_TYPES = (bool, int, float, str, type(None))
+_PLAIN_TENSORS = (torch.Tensor, nn.Parameter)
 
 
 @dataclass(slots=True)
@@ -80,9 +81,9 @@ class Call:
 
 @dataclass(slots=True)
 class _Open:
-    """An entry of the call stack; `call` is None past the cap (only depth is kept)."""
+    """An entry of the call stack."""
 
-    call: Call | None
+    call: Call
     module_id: int
 
 
@@ -97,6 +98,8 @@ class ModuleCallRecorder:
     _stack: list[_Open] = field(default_factory=list)
     _handles: list[Any] = field(default_factory=list)
     _holding: list[Call] = field(default_factory=list)
+    _overflow_failed: list[Call] = field(default_factory=list)
+    """Failed calls past the cap: not in the trace, but the failing layer may be one."""
 
     def __enter__(self) -> ModuleCallRecorder:
         self._handles = [
@@ -123,23 +126,24 @@ class ModuleCallRecorder:
             kwargs = caller.f_locals.get("kwargs") if caller.f_code.co_name == "inner" else None
             if not self._stack:
                 self._forget_inputs()
-            if len(self.calls) >= self.max_calls:
-                self.truncated = True
-                self._stack.append(_Open(None, id(module)))
-                return
-            values = (*args, *kwargs.values()) if isinstance(kwargs, dict) else args
+            values = (*args, *kwargs.values()) if kwargs else args
             depth = len(self._stack)
-            line = self._stack[0].call.line if depth and self._stack[0].call else None
+            line = self._stack[0].call.line if depth else _snippet_line(caller, self.filename)
+            recorded = len(self.calls) < self.max_calls
             call = Call(
                 module=_reference(module),
                 type=type(module).__name__,
                 depth=depth,
-                line=line if depth else _snippet_line(caller, self.filename),
-                input_shapes=tensor_shapes(values),
+                line=line,
+                # past the cap a call is only kept if it fails: its shapes wait until then
+                input_shapes=tensor_shapes(values) if recorded else [],
                 inputs=values,
-                index=len(self.calls),
+                index=len(self.calls) if recorded else -1,
             )
-            self.calls.append(call)
+            if recorded:
+                self.calls.append(call)
+            else:
+                self.truncated = True
             self._stack.append(_Open(call, id(module)))
         except Exception:  # the recorder must never break the student's forward()
             return
@@ -157,9 +161,13 @@ class ModuleCallRecorder:
         self, entry: _Open, result: Any, *, error: BaseException | None, failed: bool = True
     ) -> None:
         call = entry.call
-        if call is None:
-            return
         call.failed = failed
+        if call.index < 0:  # past the cap
+            if failed:
+                call.input_shapes = tensor_shapes(call.inputs)
+                call.error_id = id(error) if error is not None else 0
+                self._overflow_failed.append(call)
+            return
         if failed:
             call.error_id = id(error) if error is not None else 0
             self._holding.append(call)
@@ -172,12 +180,13 @@ class ModuleCallRecorder:
         for call in self._holding:
             call.inputs = ()
         self._holding.clear()
+        self._overflow_failed.clear()
 
     def failing_chain(self, error: BaseException | None) -> list[Call]:
         """The calls `error` passed through, outermost first (the last one raised it)."""
         chain: list[Call] = []
         wanted = 0 if error is None else id(error)
-        for call in reversed(self.calls):
+        for call in reversed([*self.calls, *self._overflow_failed]):
             if not call.failed or call.error_id != wanted:
                 continue
             if chain and call.depth >= chain[-1].depth:
@@ -189,6 +198,8 @@ class ModuleCallRecorder:
 
     def to_json(self, namespace: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The `module_calls` list of API.md, with each module's parameter count."""
+        if not self.calls:
+            return []
         names = qualified_names(namespace)
         counts: dict[int, int] = {}
         out = []
@@ -320,6 +331,8 @@ def parameter_count(module: nn.Module) -> int:
 
 def tensor_shapes(values: Any) -> list[list[int]]:
     """The shapes of the tensors in `values`, depth-first through tuples, lists and dicts."""
+    if type(values) is tuple and all(type(v) in _PLAIN_TENSORS for v in values):
+        return [list(v.shape) for v in values]  # the usual call: a few plain tensors
     found = _tensors(values)
     if not found:
         return []
