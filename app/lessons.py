@@ -21,13 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "SNIPPETS_DIR",
-    "TOPICS",
-    "Lesson",
-    "LessonError",
-    "find_lesson",
-    "library",
-    "load_lessons",
+    "SNIPPETS_DIR", "TOPICS", "Lesson", "LessonError", "find_lesson", "library", "load_lessons",
     "parse_lesson",
 ]
 SNIPPETS_DIR = Path(__file__).resolve().parents[1] / "snippets"

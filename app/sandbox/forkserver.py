@@ -430,7 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     layers = probe.layers(config, groups)
     if why:
         layers["notes"] = [why]
-    server.send(ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions))
+    server.send(
+        ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions)
+    )
     try:
         serve(server, control)
     finally:

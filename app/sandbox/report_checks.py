@@ -200,3 +200,4 @@ def _figures(report: RunResponse, limits: RunLimits) -> None:
         except (binascii.Error, ValueError):
             raise ReportProblem("a figure that is not base64") from None
         _require(head.startswith(PNG_MAGIC), "a figure that is not a PNG")
+

@@ -22,6 +22,7 @@ MAX_LAYOUT_CELLS = 96
 """Above this many elements or storage cells the memory picture is words, not boxes."""
 
 
+
 @dataclass(slots=True, frozen=True)
 class Cell:
     index: int
