@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench load conformance clean
+.PHONY: run test test-replicas lint bench load load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -19,19 +19,28 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check app tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not replicas"
+
+# Two replicas on PostgreSQL behind nginx (needs postgresql and nginx from Debian; ~5 min).
+test-replicas: $(STAMP)
+	$(BIN)/python -m pytest -m replicas
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/trace_overhead.py
 	$(BIN)/python bench/explain_eval.py
 
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+# The course sizing figures: two replicas on PostgreSQL behind nginx (README, "Deploying").
+load-replicas: $(STAMP)
+	$(BIN)/python bench/replicas.py
 
 conformance: $(STAMP)
 	$(BIN)/python -m pytest tests/test_conformance.py -q

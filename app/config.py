@@ -6,8 +6,11 @@ One class, one place: the README's settings table is checked against these field
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,8 +59,15 @@ class Settings(BaseSettings):
         16, ge=1, le=4096, description="Largest file a run may write in its scratch dir."
     )
     max_figures: int = Field(8, ge=0, le=64, description="Matplotlib figures returned per run.")
-    rate_per_minute: int = Field(
-        60, ge=0, le=100_000, description="Runs per minute one client may start (0: no limit)."
+    profile: Literal["auto", "one-user", "class"] = Field(
+        "auto",
+        description="Defaults for one person or a class; auto: one-user on a loopback address.",
+    )
+    rate_per_minute: int | None = Field(
+        None,  # resolved from the profile below
+        ge=0,
+        le=100_000,
+        description="Runs per minute one client may start (0: no limit; default by profile).",
     )
     rate_burst: int = Field(20, ge=1, le=10_000, description="Runs a client may start at once.")
     fix_check: bool = Field(
@@ -76,8 +86,58 @@ class Settings(BaseSettings):
         description="Run snippets without namespaces where the kernel refuses them "
         "(never on a shared machine).",
     )
+    session_hours: float = Field(
+        12.0, gt=0, le=24 * 90, description="How long a login with the access code lasts."
+    )
+    max_body_bytes: int | None = Field(
+        None,  # resolved from max_code_bytes below
+        ge=4096,
+        le=64 * 1024 * 1024,
+        description="Largest request body on any route (413 above).",
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Time a client has to send a request's head."
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="Time a client has to send a request's whole body."
+    )
+    keepalive_s: int = Field(
+        5, ge=1, le=300, description="Idle time after which a kept-alive connection is closed."
+    )
     data_dir: Path = Field(
         Path("data"), description="Where the server keeps its SQLite file (created on start)."
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of the store: unset, SQLite in the data dir; "
+        "postgresql+psycopg://user:password@host/db for PostgreSQL (replicas share it).",
+    )
+    database_pool_size: int = Field(
+        5, ge=1, le=100, description="PostgreSQL connections one server process keeps open."
+    )
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The address students use (http://host[:port][/prefix]): share links are "
+        "built from it, never from a request's Host. Default: from host and port.",
+    )
+    share_rate_per_minute: int = Field(
+        6, ge=0, le=10_000, description="Shares per minute one client may make (0: no limit)."
+    )
+    share_rate_burst: int = Field(
+        10, ge=1, le=10_000, description="Shares a client may make at once."
+    )
+    share_quota_client_kib: int = Field(
+        4096, ge=1, le=16 * 1024 * 1024, description="KiB of shares one client may store a day."
+    )
+    share_quota_total_mb: int = Field(
+        1024, ge=1, le=16 * 1024 * 1024, description="MiB all stored shares may take together."
+    )
+    share_ttl_days: float = Field(
+        180, gt=0, le=36_500, description="How long a share link lives after it is made."
+    )
+    share_cleanup_interval_s: float = Field(
+        3600, ge=1, le=7 * 86_400, description="How often expired shares are deleted."
     )
 
     @model_validator(mode="after")
@@ -85,6 +145,37 @@ class Settings(BaseSettings):
         if self.default_timeout_s > self.max_timeout_s:
             raise ValueError("default_timeout_s must not exceed max_timeout_s")
         return self
+
+    @model_validator(mode="after")
+    def _defaults_follow_the_profile(self) -> Settings:
+        if self.rate_per_minute is None:
+            self.rate_per_minute = CLASS_RATE_PER_MINUTE if self.for_a_class else 0
+        if self.max_body_bytes is None:
+            # JSON escapes one byte as up to six (\u0001), forms as three (%01)
+            self.max_body_bytes = 6 * self.max_code_bytes + 64 * 1024
+        return self
+
+    @property
+    def for_a_class(self) -> bool:
+        """The class profile: chosen, or implied by listening beyond this machine."""
+        if self.profile != "auto":
+            return self.profile == "class"
+        return not is_loopback(self.host)
+
+    def profile_summary(self) -> str:
+        """The startup log's line saying which defaults are in force, and why."""
+        why = "chosen" if self.profile != "auto" else f"listening on {self.host}"
+        name = "class" if self.for_a_class else "one-user"
+        rate = (
+            f"{self.rate_per_minute} runs/min per client (burst {self.rate_burst})"
+            if self.rate_per_minute else "no per-client run limit"
+        )  # fmt: skip
+        return f"profile {name} ({why}): {rate}"
+
+    def trusted_origins(self) -> tuple[str, ...]:
+        """Origins besides the request's own `Host` that pages may post from: the public URL
+        students use, when one is configured (a proxy may rewrite `Host`)."""
+        return (self.public_url.rstrip("/"),) if self.public_url else ()
 
     def run_limits(self) -> RunLimits:
         """The limits the sandbox applies to every run, derived from these settings."""
@@ -101,3 +192,35 @@ class Settings(BaseSettings):
         if requested is None:
             return self.default_timeout_s
         return min(max(requested, 0.05), self.max_timeout_s)
+
+    def public_base_url(self) -> str:
+        """Where clients reach this server, without a trailing slash: `public_url`, else
+        `http://host:port`, naming this machine's LAN address when bound to every address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = lan_address() if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+
+CLASS_RATE_PER_MINUTE = 60
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and `localhost`: only this machine can connect."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def lan_address() -> str:
+    """The address this machine's default route leaves from (no packet is sent), or its
+    host name where there is no route: the best guess of what students type."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only the routing table is consulted
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()

@@ -237,6 +237,13 @@ class RunResponse(_Report):
     figures_dropped: int = 0
     wall_ms: float | None = None
     inspection_problems: list[str] = []
+    timings: dict[str, float] = Field(
+        {},
+        description="Milliseconds per stage of the run (handoff, exec, inspect, encode, "
+        "transfer, check, ...), as the Server-Timing header gives them.",
+    )
+    stages: dict[str, float] | None = Field(None, exclude=True)
+    """The worker's stage marks (its word), read for `timings` and never passed on."""
     outcome: str | None = Field(
         None,
         description="How the run ended, from a closed set (ok, error, or a limit's name); "

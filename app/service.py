@@ -136,7 +136,9 @@ class RunService:
             "trace": request.trace,
             "lang": request.lang,
         }
+        waited = time.monotonic()
         await self.admission.acquire()
+        waited = time.monotonic() - waited
         key = (client, run_key) if run_key else None
         run_id = self.executor.new_run_id()
         if key is not None:
@@ -151,6 +153,7 @@ class RunService:
                 ended.add_done_callback(lambda _: self._forget(key, run_id))
             raise
         run.ended.add_done_callback(lambda _: self._forget(key, run_id))
+        run.response.timings = {"admission": round(waited * 1000, 3), **run.response.timings}
         return run.response
 
     def _forget(self, key: tuple[str, str] | None, run_id: int) -> None:

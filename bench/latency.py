@@ -4,9 +4,13 @@
 
 Without --url it starts its own server on a free loopback port. Baselines measured in the
 same run, so the ratios hold on a noisy machine:
+  * a warm Jupyter kernel (ipykernel over jupyter_client, torch imported), requests
+    alternating with the server's: what a teacher would use instead (`pip install -e
+    '.[bench]'`);
   * cold subprocess: `python -c "import torch; <snippet>"` per run (what a naive server does);
   * in-process exec: `exec` of the snippet in this process (the floor: no isolation at all).
-Prints a table and writes the figures to artifacts/bench-latency.json.
+Prints the table of stage medians (from each report's `timings`, as in the Server-Timing
+header) and writes the figures to artifacts/bench-latency.json.
 """
 
 from __future__ import annotations
@@ -57,9 +61,7 @@ async def load(url: str, concurrency: int, total: int, trace: bool = True) -> di
         while not queue.empty():
             queue.get_nowait()
             started = time.perf_counter()
-            response = await http.post(
-                f"{url}/api/v1/run", json={"code": SNIPPET, "trace": trace}
-            )
+            response = await http.post(f"{url}/api/v1/run", json={"code": SNIPPET, "trace": trace})
             latencies.append((time.perf_counter() - started) * 1000)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if response.status_code == 200 and response.json()["error"] is not None:
@@ -101,6 +103,32 @@ def in_process(runs: int) -> dict[str, float]:
     return summary(samples)
 
 
+def versus_jupyter(url: str, requests: int) -> dict[str, dict[str, float]]:
+    """The server and a warm kernel, one request each in turn, and the server's stages."""
+    from jupyter import JupyterKernel
+
+    server: list[float] = []
+    kernel: list[float] = []
+    stages: dict[str, list[float]] = {}
+    with JupyterKernel() as jupyter, httpx.Client(timeout=60) as http:
+        for i in range(requests + 20):
+            started = time.perf_counter()
+            response = http.post(f"{url}/api/v1/run", json={"code": SNIPPET})
+            elapsed = (time.perf_counter() - started) * 1000
+            response.raise_for_status()
+            cell = jupyter.run(SNIPPET)
+            if i >= 20:  # warm-up
+                server.append(elapsed)
+                kernel.append(cell)
+                for name, ms in response.json()["timings"].items():
+                    stages.setdefault(name, []).append(ms)
+    return {
+        "server": summary(server),
+        "jupyter": summary(kernel),
+        "stages": {name: percentile(values, 50) for name, values in stages.items()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url")
@@ -113,6 +141,7 @@ def main() -> None:
         process, url = start_server("bench-data", rate_per_minute="0")  # one client measuring
     try:
         asyncio.run(load(url, 4, 40))  # warm the pool and the connection path
+        jupyter = versus_jupyter(url, args.requests)
         sequential = asyncio.run(load(url, 1, args.requests))
         untraced = asyncio.run(load(url, 1, args.requests, trace=False))
         throughput = {c: asyncio.run(load(url, c, args.requests)) for c in (1, 8, 32)}
@@ -135,20 +164,41 @@ def main() -> None:
     ):
         ratio = row["p50"] / server_p50
         print(f"{label:<34}{row['p50']:>9.3f}{row['p90']:>9.3f}{row['p99']:>9.3f}{ratio:>14.3f}x")
+    versus = jupyter["server"]["p50"] / jupyter["jupyter"]["p50"]
+    print(f"\nalternating with a warm Jupyter kernel ({args.requests} each):")
+    for label in ("server", "jupyter"):
+        row = jupyter[label]
+        print(f"  {label:<10} p50 {row['p50']:.2f} ms, p90 {row['p90']:.2f} ms")
+    print(f"  server / jupyter p50: {versus:.2f}x")
+    print("\nstage medians of a run (ms), from its Server-Timing:")
+    for name, ms in jupyter["stages"].items():
+        print(f"  {name:<12}{ms:>8.3f}")
     header = ("concurrency", "runs/s", "p50 ms", "p99 ms", "ok", "429", "errors")
     print("\n{:<13}{:>9}{:>9}{:>9}{:>6}{:>6}{:>8}".format(*header))
     for c, row in throughput.items():
-        print(f"{c:<13}{row['runs_per_s']:>9.1f}{row['p50']:>9.2f}{row['p99']:>9.2f}"
-              f"{row['ok']:>6}{row['status_429']:>6}{row['errors']:>8}")
+        print(
+            f"{c:<13}{row['runs_per_s']:>9.1f}{row['p50']:>9.2f}{row['p99']:>9.2f}"
+            f"{row['ok']:>6}{row['status_429']:>6}{row['errors']:>8}"
+        )
     print(f"\ncold subprocess / server p50: {cold['p50'] / server_p50:.1f}x")
     print(f"trace on / trace off, end to end p50: {server_p50 / untraced['p50']:.2f}x")
     out = ROOT / "artifacts" / "bench-latency.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({
-        "machine": machine, "snippet": SNIPPET, "server": sequential, "untraced": untraced,
-        "cold": cold,
-        "in_process": floor, "throughput": {str(k): v for k, v in throughput.items()},
-    }, indent=1))
+    out.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "snippet": SNIPPET,
+                "server": sequential,
+                "untraced": untraced,
+                "cold": cold,
+                "in_process": floor,
+                "jupyter": jupyter,
+                "throughput": {str(k): v for k, v in throughput.items()},
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

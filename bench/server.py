@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,8 +15,17 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_server(name: str, **settings: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`uvicorn app.main:app` with PLAYGROUND_* `settings`; returns once it is healthy."""
+def start_server(
+    name: str,
+    root: Path = ROOT,
+    *,
+    cli: bool = False,
+    preexec: Callable[[], None] | None = None,
+    **settings: str,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`uvicorn app.main:app` (`cli`: `tensor-playground serve`) of the tree at `root` (this
+    one, or another checkout to compare with) with PLAYGROUND_* `settings`; returns once it
+    is healthy. `preexec` runs in the server process first (to lower a limit)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -27,10 +37,18 @@ def start_server(name: str, **settings: str) -> tuple[subprocess.Popen[bytes], s
     data_dir = ROOT / "artifacts" / name
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / "server.log").open("wb")  # the access log would drown the figures
+    command = (
+        ["app", "serve", "--port", str(port)] if cli
+        else ["uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"]
+    )  # fmt: skip
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", *command],
+        cwd=root,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=preexec,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):

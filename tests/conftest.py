@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.engines"]  # the PostgreSQL server and the per-engine database
 
 
 def free_port() -> int:
@@ -60,38 +61,45 @@ def start_server(
     *,
     user: str | None = None,
     wrapper: list[str] | None = None,
+    cli: bool = False,
+    preexec: Callable[[], None] | None = None,
+    args: tuple[str, ...] = (),
     **settings: object,
 ) -> LiveServer:
     """Start `uvicorn app.main:app` with PLAYGROUND_* settings and wait until healthy.
 
-    `user` runs it as that (unprivileged) user; `wrapper` goes before the command.
+    `user` runs it as that (unprivileged) user; `wrapper` goes before the command. `cli`
+    starts `tensor-playground serve` instead (with the HTTP limits of app.web.protocol);
+    `preexec` runs in the server's process before it starts (to lower a limit); `args` go
+    on its command line.
     """
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAYGROUND_")}
     env.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in settings.items()})
     env["PLAYGROUND_DATA_DIR"] = str(data_dir)
+    env.update(PLAYGROUND_HOST="127.0.0.1", PLAYGROUND_PORT=str(port))  # share links' address
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     if user is not None:
         shutil.chown(data_dir, user, user)
+    entry = ["app", "serve"] if cli else ["uvicorn", "app.main:app"]
+
+    def before_start() -> None:
+        die_with_the_tests()
+        if preexec is not None:
+            preexec()
+
     process = subprocess.Popen(
         [
             *(wrapper or []),
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+            sys.executable, "-m", *entry, "--host", "127.0.0.1", "--port", str(port), *args,
         ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=die_with_the_tests,
+        preexec_fn=before_start,
         user=user,
         group=user,
         extra_groups=[] if user else None,

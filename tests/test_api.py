@@ -198,7 +198,7 @@ def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
 
 def test_lessons_are_listed_with_metadata_and_served_one_by_one(server: LiveServer) -> None:
     listing = httpx.get(f"{server.url}/api/v1/lessons").json()
-    assert [t["id"] for t in listing["topics"]][:2] == ["creation", "arithmetic"]
+    assert [t["id"] for t in listing["topics"]][:2] == ["creation", "indexing"]
     assert len(listing["lessons"]) >= 60
     first = listing["lessons"][0]
     assert {"id", "title", "title_zh", "topic", "notice", "notice_zh", "expect"} <= set(first)
@@ -207,3 +207,24 @@ def test_lessons_are_listed_with_metadata_and_served_one_by_one(server: LiveServ
     assert one["expect"] == "RuntimeError" and ".view(" in one["code"]
     missing = httpx.get(f"{server.url}/api/v1/lessons/no-such-lesson")
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+def test_a_run_says_where_its_time_went_in_server_timing(server) -> None:
+    response = server.post_run("x = torch.ones(2) * 2")
+    stages = dict(part.split(";dur=") for part in response.headers["server-timing"].split(", "))
+    expected = {"admission", "wait_worker", "handoff", "prepare", "exec", "inspect", "encode",
+                "transfer", "check"}  # fmt: skip
+    assert expected <= set(stages)
+    assert all(float(ms) >= 0 for ms in stages.values())
+    report = response.json()
+    assert set(report["timings"]) == set(stages) and "stages" not in report
+    assert sum(report["timings"].values()) <= report["wall_ms"] * 1.5 + 5
+
+
+def test_a_run_cannot_write_its_own_server_timing(run_snippet, server) -> None:
+    from tests.attacks.helpers import FORGED_REPORT, forging
+
+    lie = {**FORGED_REPORT, "timings": {"x\r\nSet-Cookie: a": 1}, "stages": {"exec_start": "x"}}
+    response = server.post_run(forging(lie))
+    assert "Set-Cookie" not in response.headers["server-timing"]
+    assert response.json()["error"]["type"] == "SandboxViolation"  # stages must be numbers

@@ -158,6 +158,8 @@ def test_share_and_open_the_permalink_in_a_new_page(page: Page, server: LiveServ
 
     other = page.context.new_page()
     other.goto(link.input_value())
+    assert editor_text(other) == code
+    other.locator("#run-button").click()  # GET /s/{id} runs nothing; the page's POST does
     expect(other.locator("#tensor-b")).to_be_visible()
     assert editor_text(other) == code
     assert other.locator("#tensor-b .grid").inner_text() == values  # same seed, same numbers

@@ -3,13 +3,20 @@ leaves no process behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
-from tests.conftest import start_server
+import httpx
+import pytest
+
+from tests.conftest import PROJECT_ROOT, start_server
 
 
 def descendants(pid: int) -> set[int]:
@@ -58,18 +65,51 @@ def test_sigterm_finishes_the_run_in_flight_then_leaves_nothing(tmp_path: Path) 
     assert not [pid for pid in tree if alive(pid)]
 
 
+def access_lines(log: Path) -> list[dict]:
+    """The JSON lines of the access log (the server's other lines are `LEVEL name: text`)."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+
+
 def test_every_request_is_logged_as_one_json_line_without_the_body(server) -> None:
-    import json
-
-    import httpx
-
     httpx.post(f"{server.url}/api/v1/run", json={"code": "secret_marker = 1"})
-    lines = [
-        json.loads(line.split("tensor_playground.access: ", 1)[1])
-        for line in server.log_path.read_text().splitlines()
-        if "tensor_playground.access: " in line
-    ]
-    run = [entry for entry in lines if entry["path"] == "/api/v1/run"][-1]
+    run = [entry for entry in access_lines(server.log_path) if entry["path"] == "/api/v1/run"][-1]
     assert run["method"] == "POST" and run["status"] == 200 and run["client"] == "127.0.0.1"
     assert run["ms"] > 0
     assert "secret_marker" not in server.log_path.read_text()
+
+
+@pytest.mark.parametrize("cli", [False, True], ids=["uvicorn app.main:app", "tensor-playground"])
+def test_one_access_line_per_request_whatever_the_entry_point(tmp_path: Path, cli: bool) -> None:
+    server = start_server(tmp_path, cli=cli)
+    try:
+        marker = f"/no-such-page-{uuid.uuid4().hex}"
+        assert httpx.get(server.url + marker).status_code == 404
+        time.sleep(0.2)
+        mentions = [line for line in server.log_path.read_text().splitlines() if marker in line]
+        assert len(mentions) == 1, mentions
+        assert json.loads(mentions[0])["status"] == 404
+    finally:
+        server.stop()
+
+
+def test_importing_the_app_module_builds_nothing() -> None:
+    env = {**os.environ, "PLAYGROUND_MAX_RUNS": "0"}  # invalid: reading it would fail
+    probe = (
+        "import sys, app.main\n"
+        "assert app.main.app._app is None\n"
+        "assert 'app.sandbox.forkserver' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=PROJECT_ROOT, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+def test_an_invalid_setting_is_one_clear_line_not_a_traceback() -> None:
+    env = {**os.environ, "PLAYGROUND_MAX_RUNS": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "serve", "--port", "1"], env=env, cwd=PROJECT_ROOT,
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert b"PLAYGROUND_MAX_RUNS" in done.stderr and b"Traceback" not in done.stderr

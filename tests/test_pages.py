@@ -203,45 +203,6 @@ def test_a_snippet_over_the_limit_is_413(client: TestClient) -> None:
     assert page.status_code == 413 and page.template.name == "error.html"
 
 
-# ---- shares --------------------------------------------------------------------------------
-
-
-def test_share_round_trip_reopens_and_reruns_the_snippet(client: TestClient) -> None:
-    code = "r = torch.rand(2, 2)\n"
-    shared = client.post("/share", data={"code": code, "seed": "5"}, headers=HX)
-    assert shared.template.name == "partials/share.html"
-    url = shared.context["share_url"]
-    assert re.fullmatch(r"http://testserver/s/[A-Za-z0-9_-]{10,16}", url)
-    assert f'value="{url}"' in shared.text
-
-    page = client.get(url)
-    assert page.template.name == "index.html"
-    assert page.context["code"] == code and page.context["seed"] == 5
-    seeded = api_report(client, code, seed=5)["tensors"][0]["values"]
-    assert page.context["report"].tensors[0].values == seeded
-
-
-def test_a_plain_share_redirects_to_the_permalink(client: TestClient) -> None:
-    response = client.post("/share", data={"code": "a = 1"}, follow_redirects=False)
-    assert response.status_code == 303
-    assert re.fullmatch(r"http://testserver/s/[\w-]+", response.headers["location"])
-
-
-def test_a_missing_share_is_a_404_page_for_browsers_and_json_for_clients(
-    client: TestClient,
-) -> None:
-    page = client.get("/s/doesnotexist1", headers=HTML)
-    assert page.status_code == 404 and page.template.name == "error.html"
-    assert "<html" in page.text and page.context["status_code"] == 404
-    api = client.get("/s/doesnotexist1", headers={"Accept": "application/json"})
-    assert api.status_code == 404 and api.json()["error"] == "not_found"
-
-
-def test_an_oversized_share_is_refused(client: TestClient) -> None:
-    big = "#" * (client.app.state.settings.max_code_bytes + 1)
-    assert client.post("/share", data={"code": big}, headers=HX).status_code == 413
-
-
 # ---- language and preferences --------------------------------------------------------------
 
 

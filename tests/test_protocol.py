@@ -23,7 +23,7 @@ from app.sandbox.protocol import (
 
 EXAMPLES = [
     Configure(limits={"memory_bytes": 1}, slots=2, hide=["/p"], cache_dir="/c"),
-    StartRun(id=7, timeout_s=5.0),
+    StartRun(id=7, worker=3, timeout_s=5.0),
     CancelRun(id=7),
     RunEnded(id=7, exit_code=None, signal=9, memory_killed=True),
     WorkerEnded(exit_code=0, signal=None),
@@ -45,7 +45,7 @@ def test_each_message_round_trips(message: protocol.Message) -> None:
         (b'{"op": "cancel_run", "id": "7"}', "wrong type"),
         (b'{"op": "cancel_run", "id": true}', "wrong type"),
         (b'{"op": "cancel_run", "id": 7, "then": "rm"}', "unexpected fields"),
-        (b'{"op": "start_run", "id": 7, "timeout_s": null}', "wrong type"),
+        (b'{"op": "start_run", "id": 7, "worker": 1, "timeout_s": null}', "wrong type"),
     ],
 )
 def test_anything_else_is_a_protocol_error(data: bytes, problem: str) -> None:

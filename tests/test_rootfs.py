@@ -100,7 +100,7 @@ def test_inside_the_root_there_is_only_what_a_run_needs(tmp_path: Path) -> None:
     tops = {p.split("/")[1] for p in rootfs.plan(rootfs.runtime_paths(str(PROJECT_ROOT)), []).binds}
     assert set(seen["root"]) <= {"dev", "etc", "proc", "tmp", *tops, "lib", "lib64"}
     assert not {"home", "run", "srv", "var", "boot", "opt", "mnt"} & set(seen["root"])
-    assert set(seen["dev"]) == {*rootfs.DEVICES, *rootfs.DEV_LINKS}
+    assert set(seen["dev"]) == {*rootfs.DEVICES, *rootfs.DEV_LINKS, "shm"}
     assert "ptmx" not in seen["dev"] and "pts" not in seen["dev"]
     copies = {os.path.basename(p) for p in rootfs.ETC_COPIES if os.path.isfile(p)}
     assert set(seen["etc"]) == {*rootfs.etc_files(0), *copies}
@@ -109,3 +109,13 @@ def test_inside_the_root_there_is_only_what_a_run_needs(tmp_path: Path) -> None:
     assert seen["cwd"] == "/"
     assert seen["proc"] == ["1"]  # its own pid namespace, of which it is pid 1
     assert os.listdir(tmp_path) == []  # the host side is untouched
+
+
+def test_a_runtime_under_tmp_keeps_its_binds_and_the_scratch_moves_beside_it() -> None:
+    venv = Path(tempfile.mkdtemp(dir="/tmp"))  # a checkout in /tmp, say
+    try:
+        plan = rootfs.plan([str(venv)], [])
+        assert str(venv) in plan.binds and plan.home == rootfs.HOME_BESIDE_TMP
+        assert rootfs.plan([], []).home == "/tmp"
+    finally:
+        venv.rmdir()

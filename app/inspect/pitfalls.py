@@ -335,7 +335,9 @@ def _shared_warning(line: int, targets: list[str], others: list[str]) -> Pitfall
     )
 
 
+@functools.lru_cache(maxsize=2)
 def _parse(source: str) -> ast.Module | None:
+    """The snippet's syntax tree, parsed once per run (several checks read it, none writes)."""
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError):

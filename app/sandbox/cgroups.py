@@ -7,8 +7,9 @@ offered (a laptop's rootless `make run`, a container), `probe` returns None and 
 watchdog (watchdog.py) bounds memory instead; health says which is in force.
 
 The fork-server owns the tree: it makes a group per slot, sets its limits, and hands the
-slot open `cgroup.procs` descriptors; each worker writes "0" to them (itself) before it is
-walled in, then closes them, so a run can neither leave its group nor see cgroupfs.
+slot open `cgroup.procs` descriptors; the slot's keeper writes "0" to them (itself) and
+closes them, so every worker is born in the group, and a run can neither leave its group
+nor see cgroupfs.
 """
 
 from __future__ import annotations
@@ -126,6 +127,16 @@ class Cgroups:
     @property
     def controllers(self) -> list[str]:
         return sorted(self.base)
+
+    def weigh_as(self, slot_count: int) -> None:
+        """Give the whole subtree the CPU weight of `slot_count` processes: as one group of
+        default weight, every run at once would share what a single process gets."""
+        cpu = self.base.get("cpu")
+        if cpu is None:
+            return
+        SlotGroup(self.version, {"cpu": cpu}).set_cpu_weight(
+            min(10_000, CPU_WEIGHT_NORMAL * slot_count)
+        )
 
     def make_slot(self, name: str) -> SlotGroup:
         dirs: dict[str, Path] = {}
@@ -285,7 +296,7 @@ def _write(path: Path, value: str) -> None:
 
 
 def join(procs_fds: list[int]) -> None:
-    """In the worker: move this process into its slot's group(s), then forget the fds."""
+    """Move this process into its slot's group(s), then forget the fds."""
     for fd in procs_fds:
         os.write(fd, b"0")
         os.close(fd)

@@ -18,18 +18,22 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.errors import ExecutorUnavailable
-from app.sandbox.limits import START_TIMEOUT_S, RunLimits
+from app.sandbox.limits import IDLE_WORKER_WAIT_S, READ_AFTER_END_S, START_TIMEOUT_S, RunLimits
 from app.sandbox.output import read_captures
+from app.sandbox.pool import IdleWorkers
 from app.sandbox.protocol import (
+    WORKER_SPAWN_FAILED,
     CancelRun,
     Configure,
     ForkServerReady,
     ForkServerRefused,
+    IdleWorker,
     Message,
     ProtocolError,
     ReportReceived,
@@ -40,13 +44,11 @@ from app.sandbox.protocol import (
     send,
 )
 from app.sandbox.report import Ending, ended_report
-from app.sandbox.report_checks import checked_response, response_from
+from app.sandbox.report_checks import checked_response, response_from, stage_timings
 from app.schemas import RunResponse
 
 log = logging.getLogger("tensor_playground.executor")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-READ_AFTER_END_S = 0.25
-"""A report already in the socket when the run's end is announced is still read."""
 
 
 @dataclass(slots=True)
@@ -91,6 +93,7 @@ class ForkServerExecutor:
         self._control: socket.socket | None = None
         self._events: socket.socket | None = None
         self._pending: dict[int, _Pending] = {}
+        self._idle = IdleWorkers()
         self._finishing: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
         self._ready: asyncio.Future[ForkServerReady] | None = None
@@ -99,7 +102,16 @@ class ForkServerExecutor:
 
     @property
     def alive(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+        """The fork-server is running and warm (not still importing torch)."""
+        ready = self._ready
+        return (
+            self._process is not None
+            and self._process.poll() is None
+            and ready is not None
+            and ready.done()
+            and not ready.cancelled()
+            and ready.exception() is None
+        )
 
     @property
     def in_flight(self) -> int:
@@ -107,8 +119,9 @@ class ForkServerExecutor:
         return len(self._pending)
 
     async def start(self) -> None:
+        """Start the fork-server, or wait for the start (or restart) already under way."""
         async with self._start_lock:
-            if self.alive and self._ready is not None and self._ready.done():
+            if self.alive:
                 return
             await self._spawn()
 
@@ -176,6 +189,9 @@ class ForkServerExecutor:
             ready.set_result(message)
         elif isinstance(message, ForkServerRefused) and not ready.done():
             ready.set_exception(ExecutorUnavailable(message.reason))
+        elif isinstance(message, IdleWorker) and len(fds) == 1:
+            self._idle.add(message.worker, fds[0])
+            return
         elif isinstance(message, RunEnded) and message.id in self._pending:
             ending = Ending(
                 exit_code=message.exit_code, signal=message.signal,
@@ -200,7 +216,7 @@ class ForkServerExecutor:
 
     async def _restart_after_death(self) -> None:
         for _ in range(200):
-            if not self.alive:
+            if self._process is None or self._process.poll() is not None:
                 break
             await asyncio.sleep(0.01)
         with contextlib.suppress(ExecutorUnavailable):
@@ -221,26 +237,27 @@ class ForkServerExecutor:
         """Run one snippet; every outcome of the child becomes a report."""
         if not self.alive:
             await self.start()
-        started = time.perf_counter()
+        started = time.monotonic()
         run_id = self.new_run_id() if run_id is None else run_id
         loop = asyncio.get_running_loop()
         pending = self._pending[run_id] = _Pending(loop.create_future())
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            assert self._control is not None
-            send(self._control, StartRun(id=run_id, timeout_s=timeout_s), (theirs.fileno(),))
-        except (OSError, AssertionError):
+        idle = await self._idle.take(IDLE_WORKER_WAIT_S)
+        if idle is None:
             self._pending.pop(run_id, None)
-            ours.close()
-            theirs.close()
-            await self.start()  # it died before this run was handed over: safe to retry
-            return await self.run(request, timeout_s, run_id)
-        theirs.close()
+            return Run(run_id, response_from(ended_report(
+                Ending(exit_code=WORKER_SPAWN_FAILED, signal=None), "", "", False
+            )), _done(loop))  # fmt: skip
+        token, sock = idle
+        marks = {"start": started, "worker": time.monotonic()}
         finish = loop.create_task(self._finish(run_id, pending, timeout_s))
         self._finishing.add(finish)
         finish.add_done_callback(self._finishing.discard)
         try:
-            line = await self._exchange(ours, {**request, "timeout_s": timeout_s}, pending)
+            line = await self._exchange(
+                sock, {**request, "timeout_s": timeout_s}, pending,
+                then=lambda: self._tell(StartRun(id=run_id, worker=token, timeout_s=timeout_s)),
+                marks=marks,
+            )  # fmt: skip
             if line is not None:
                 self._tell(ReportReceived(id=run_id))
                 response = checked_response(line, request["code"], self.limits)
@@ -250,9 +267,11 @@ class ForkServerExecutor:
             self._tell(CancelRun(id=run_id))  # nobody waits for this run any more
             raise
         finally:
-            ours.close()
+            sock.close()
             pending.answered.set()
-        response.wall_ms = round((time.perf_counter() - started) * 1000, 3)
+        marks["checked"] = time.monotonic()
+        response.wall_ms = round((marks["checked"] - started) * 1000, 3)
+        response.timings = stage_timings(marks, response.stages)
         return Run(run_id, response, pending.done)
 
     def ended(self, run_id: int) -> asyncio.Future[None] | None:
@@ -268,15 +287,22 @@ class ForkServerExecutor:
         return True
 
     async def _exchange(
-        self, sock: socket.socket, request: dict[str, Any], pending: _Pending
+        self,
+        sock: socket.socket,
+        request: dict[str, Any],
+        pending: _Pending,
+        then: Callable[[], None],
+        marks: dict[str, float],
     ) -> bytes | None:
-        """Send the request and read the report line, unless the run ends without one."""
-        sock.setblocking(False)
+        """Write the request to the idle worker, call `then`, and read the report line,
+        unless the run ends without one."""
         reader, writer = await asyncio.open_unix_connection(
             sock=sock, limit=self.limits.max_result_bytes + 1
         )
         try:
             writer.write(_request_line(request))
+            marks["sent"] = time.monotonic()
+            then()
             await writer.drain()
             read = asyncio.ensure_future(reader.readuntil(b"\n"))
             await asyncio.wait({read, pending.ended}, return_when=asyncio.FIRST_COMPLETED)
@@ -284,6 +310,7 @@ class ForkServerExecutor:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(read), READ_AFTER_END_S)
             if read.done() and not read.cancelled() and read.exception() is None:
+                marks["line"] = time.monotonic()
                 return read.result()
             read.cancel()
             with contextlib.suppress(BaseException):
@@ -350,7 +377,14 @@ class ForkServerExecutor:
             if sock is not None:
                 sock.close()
         self._control = self._events = None
+        self._idle.clear()
         self._fail_pending()
+
+
+def _done(loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
+    future: asyncio.Future[None] = loop.create_future()
+    future.set_result(None)
+    return future
 
 
 def _request_line(request: dict[str, Any]) -> bytes:

@@ -6,7 +6,9 @@ to keep hidden. It holds no secrets a child could find in its memory, never read
 code or output, and is single-threaded on purpose (forking a threaded process is a deadlock
 lottery). Its loop, in messages of protocol.py:
 
-    StartRun + data fd     -> hand the fd to a ready slot's waiting worker; start its deadline
+    a worker's WorkerReady -> a data socketpair: one end to it, the other to the server's
+                              pool of idle workers (IdleWorker)
+    StartRun               -> the run went to that worker: start its deadline
     ReportReceived         -> the run may end: kill it after REPORT_GRACE_S if it has not
     CancelRun              -> kill it now
     keeper's WorkerEnded   -> RunEnded (with the capture fds) to the server: the run is over
@@ -38,12 +40,14 @@ from app.sandbox import cgroups, isolation, landlock, probe, rootfs, seccomp
 from app.sandbox.limits import (
     CPU_WEIGHT_LOW,
     CPU_WEIGHT_NORMAL,
+    FAILED_OPENS_BEFORE_BACKOFF,
     FIRST_UID,
     KEEPER_ANSWER_S,
     KILL_GRACE_S,
     LOW_PRIORITY_AFTER_S,
     REPORT_GRACE_S,
     ROOTLESS_UID,
+    SLOT_RETRY_MAX_S,
     UID_COUNT,
     RunLimits,
     current_virtual_size,
@@ -53,6 +57,7 @@ from app.sandbox.protocol import (
     Configure,
     ForkServerReady,
     ForkServerRefused,
+    IdleWorker,
     KeeperStarted,
     Message,
     ProtocolError,
@@ -66,12 +71,16 @@ from app.sandbox.protocol import (
     receive,
     send,
 )
-from app.sandbox.slot import RUN_HOME, Mode, SandboxConfig, SlotPlace, open_slot
+from app.sandbox.slot import Mode, SandboxConfig, SlotPlace, open_slot
 from app.sandbox.warmup import warm_up
 
-FAILED_OPENS_BEFORE_BACKOFF = 3
-SLOT_RETRY_MAX_S = 30.0
+EARLY_ENDINGS_KEPT = 64
+"""Endings of handed-out workers whose StartRun has not come (yet): bounded, since the server
+lets idle workers go on a restart."""
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if not os.path.exists(os.path.join(PROJECT_ROOT, "pyproject.toml")):
+    # installed (pip install .): hide the package, not the site-packages it lies in
+    PROJECT_ROOT = os.path.join(PROJECT_ROOT, "app")
 
 
 @dataclass(slots=True)
@@ -83,7 +92,8 @@ class Slot:
     place: SlotPlace
     group: cgroups.SlotGroup | None
     keeper: int | None = None
-    ready: bool = False
+    token: int | None = None
+    """Its worker's token while the server holds it as idle, or runs it."""
     run_id: int | None = None
     started: float = 0.0
     lowered: bool = False
@@ -95,7 +105,6 @@ class Slot:
     killed_at: float | None = None
 
     def begin(self, run_id: int, timeout_s: float) -> None:
-        self.ready = False
         self.run_id, self.started = run_id, time.monotonic()
         self.deadline = self.started + timeout_s + KILL_GRACE_S
         self.lowered = self.reported = self.timed_out = self.cancelled = False
@@ -104,7 +113,7 @@ class Slot:
 
 
 class ForkServer:
-    """Dispatches runs to ready slots, ends them on time, replaces slots that die."""
+    """Hands walled-in workers to the server, ends runs on time, replaces slots that die."""
 
     def __init__(
         self,
@@ -124,7 +133,10 @@ class ForkServer:
         self.slots: dict[int, Slot] = {}  # by opener pid
         self.failed_opens = 0
         self.retry_at = 0.0
-        self.waiting: collections.deque[tuple[int, float, int]] = collections.deque()
+        self.tokens = itertools.count(1)
+        self.early: collections.OrderedDict[int, tuple[WorkerEnded, list[int]]] = (
+            collections.OrderedDict()
+        )
         self.selector = selectors.DefaultSelector()
 
     def open(self) -> None:
@@ -135,7 +147,8 @@ class ForkServer:
         os.mkdir(mount_point, 0o755)
         group = self.groups.make_slot(name) if self.groups is not None else None
         procs = tuple(group.open_procs()) if group is not None else ()
-        home = mount_point if self.config.mode is Mode.UNSANDBOXED else RUN_HOME
+        plan = self.config.root_plan
+        home = mount_point if plan is None else plan.home
         place = SlotPlace(uid, mount_point, procs, home)
         try:
             opener = open_slot(theirs, place, self.config)
@@ -157,12 +170,10 @@ class ForkServer:
             self.open()
 
     def on_control(self, message: Message, fds: list[int]) -> None:
-        if isinstance(message, StartRun) and len(fds) == 1:
-            self.waiting.append((message.id, message.timeout_s, fds[0]))
-            self.dispatch()
-            return
-        close_fds(fds)
-        if isinstance(message, ReportReceived):
+        close_fds(fds)  # no control message carries fds
+        if isinstance(message, StartRun):
+            self.start_run(message)
+        elif isinstance(message, ReportReceived):
             slot = self._running(message.id)
             if slot is not None and slot.deadline is not None:
                 slot.reported = True
@@ -170,33 +181,39 @@ class ForkServer:
         elif isinstance(message, CancelRun):
             self.cancel(message.id)
 
+    def start_run(self, message: StartRun) -> None:
+        """The server gave run `id` to the worker it had as `worker`: start its clock. The
+        worker may even have ended already (the two messages race): answer at once."""
+        early = self.early.pop(message.worker, None)
+        if early is not None:
+            ended, fds = early
+            self._send_ended(message.id, ended, fds)
+            return
+        slot = next((s for s in self.slots.values() if s.token == message.worker), None)
+        if slot is None or slot.run_id is not None:
+            self.send(RunEnded(id=message.id, exit_code=None, signal=None, slot_lost=True))
+            return
+        slot.begin(message.id, message.timeout_s)
+
     def cancel(self, run_id: int) -> None:
-        for entry in list(self.waiting):
-            if entry[0] == run_id:
-                self.waiting.remove(entry)
-                os.close(entry[2])
-                self.send(RunEnded(id=run_id, exit_code=None, signal=None, cancelled=True))
-                return
         slot = self._running(run_id)
         if slot is not None and slot.killed_at is None:
             slot.cancelled = True
             self._kill(slot)
 
-    def dispatch(self) -> None:
-        """Hand waiting runs to ready slots, oldest first."""
-        while self.waiting:
-            slot = next((s for s in self.slots.values() if s.ready), None)
-            if slot is None:
-                return
-            run_id, timeout_s, data_fd = self.waiting.popleft()
-            try:
-                send(slot.channel, StartWorker(), (data_fd,))
-            except OSError:
-                self.waiting.appendleft((run_id, timeout_s, data_fd))
-                self._close_slot(slot)
-                continue
-            os.close(data_fd)
-            slot.begin(run_id, timeout_s)
+    def hand_out(self, slot: Slot) -> None:
+        """The slot's worker is walled in: one end of a new data socket to it, the other to
+        the server's pool of idle workers."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            send(slot.channel, StartWorker(), (theirs.fileno(),))
+            slot.token = next(self.tokens)
+            self.send(IdleWorker(worker=slot.token), (ours.fileno(),))
+        except OSError:
+            self._close_slot(slot)
+        finally:
+            ours.close()
+            theirs.close()
 
     def on_slot_message(self, slot: Slot) -> None:
         try:
@@ -209,8 +226,8 @@ class ForkServer:
         if isinstance(message, KeeperStarted):
             slot.keeper = message.pid
         elif isinstance(message, WorkerReady):
-            slot.ready = True
             self.failed_opens = 0
+            self.hand_out(slot)
         elif isinstance(message, WorkerEnded):
             self._run_ended(slot, message, fds)
             return
@@ -224,27 +241,44 @@ class ForkServer:
                 self._kill(slot)
 
     def _run_ended(self, slot: Slot, message: WorkerEnded, fds: list[int]) -> None:
-        memory_killed = message.memory_killed or slot.memory_killed
         if slot.group is not None:
-            memory_killed = slot.group.memory_killed() or memory_killed
+            if slot.group.memory_killed():
+                message = dataclasses.replace(message, memory_killed=True)
             slot.group.set_cpu_weight(CPU_WEIGHT_NORMAL)
             slot.group.reset_peak()
+        if slot.memory_killed:
+            message = dataclasses.replace(message, memory_killed=True)
+        if slot.run_id is not None:
+            self._send_ended(slot.run_id, message, fds, slot)
+        elif slot.token is not None:  # its StartRun is still on its way, or never comes
+            self._keep_early(slot.token, message, fds)
+        else:
+            close_fds(fds)
+        slot.run_id = slot.deadline = slot.killed_at = slot.token = None
+
+    def _send_ended(
+        self, run_id: int, message: WorkerEnded, fds: list[int], slot: Slot | None = None
+    ) -> None:
         try:
-            if slot.run_id is not None:
-                self.send(
-                    RunEnded(
-                        id=slot.run_id,
-                        exit_code=message.exit_code,
-                        signal=message.signal,
-                        timed_out=slot.timed_out,
-                        cancelled=slot.cancelled,
-                        memory_killed=memory_killed,
-                    ),
-                    fds,
-                )
+            self.send(
+                RunEnded(
+                    id=run_id,
+                    exit_code=message.exit_code,
+                    signal=message.signal,
+                    timed_out=bool(slot and slot.timed_out),
+                    cancelled=bool(slot and slot.cancelled),
+                    memory_killed=message.memory_killed,
+                ),
+                fds,
+            )
         finally:
             close_fds(fds)
-        slot.run_id = slot.deadline = slot.killed_at = None
+
+    def _keep_early(self, token: int, message: WorkerEnded, fds: list[int]) -> None:
+        self.early[token] = (message, fds)
+        while len(self.early) > EARLY_ENDINGS_KEPT:  # idle workers the server let go
+            _, (_, old) = self.early.popitem(last=False)
+            close_fds(old)
 
     def enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -302,7 +336,7 @@ class ForkServer:
         """Forget a slot (its processes die with the opener), reporting any run it held."""
         if self.slots.pop(slot.opener, None) is None:
             return
-        if slot.keeper is None or (not slot.ready and slot.run_id is None):
+        if slot.keeper is None or (slot.token is None and slot.run_id is None):
             self.failed_opens += 1
             if self.failed_opens >= FAILED_OPENS_BEFORE_BACKOFF:
                 delay = min(SLOT_RETRY_MAX_S, 0.1 * 2**self.failed_opens)
@@ -315,11 +349,12 @@ class ForkServer:
             self.selector.unregister(slot.group.oom_event)
         slot.channel.close()
         if slot.run_id is not None:
+            memory_killed = slot.memory_killed or bool(slot.group and slot.group.memory_killed())
             self.send(
                 RunEnded(
                     id=slot.run_id, exit_code=None, signal=signal.SIGKILL,
                     timed_out=slot.timed_out, cancelled=slot.cancelled,
-                    memory_killed=slot.memory_killed, slot_lost=True,
+                    memory_killed=memory_killed, slot_lost=True,
                 )
             )  # fmt: skip
         if slot.group is not None and self.groups is not None:
@@ -379,7 +414,6 @@ def serve(server: ForkServer, control: socket.socket) -> None:
         server.reap()
         server.enforce_deadlines()
         server.refill()
-        server.dispatch()
 
 
 def configure(settings: Configure, mode: Mode) -> SandboxConfig:
@@ -422,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     groups = None
     if mode is not Mode.UNSANDBOXED:
         groups = cgroups.probe(config.limits, f"tensor-playground-{os.getpid()}")
+        if groups is not None:
+            groups.weigh_as(settings.slots)
     config = dataclasses.replace(config, watchdog=groups is None)
     import gc
 
@@ -430,9 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     layers = probe.layers(config, groups)
     if why:
         layers["notes"] = [why]
-    server.send(
-        ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions)
-    )
+    server.send(ForkServerReady(pid=os.getpid(), mode=str(mode), layers=layers, **versions))
     try:
         serve(server, control)
     finally:

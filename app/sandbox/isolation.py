@@ -127,6 +127,13 @@ def drop_all_capabilities() -> None:
     _check(_libc.syscall(SYS_CAPSET, ctypes.byref(header), data), "capset")
 
 
+def set_oom_score_adj(value: int) -> None:
+    """How the kernel's OOM killer ranks us: 1000 first, -1000 never (lowering it needs
+    CAP_SYS_RESOURCE, which even root may lack: so workers raise theirs instead)."""
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write(str(value))
+
+
 def close_inherited_fds(keep: set[int]) -> None:
     """Close every descriptor but `keep`: the server's sockets, logs and database stay out."""
     start = 0

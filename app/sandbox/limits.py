@@ -30,6 +30,15 @@ WATCHDOG_INTERVAL_S = 0.025
 """How often the memory watchdog sums a slot's memory where no cgroup does it."""
 START_TIMEOUT_S = 120.0
 """Longest the fork-server may take to import torch and open its slots."""
+IDLE_WORKER_WAIT_S = 10.0
+"""Longest a run admitted by the server waits for an idle worker (only slots that keep failing
+to open make it wait at all): then it ends as 'could not start'."""
+READ_AFTER_END_S = 0.25
+"""A report already in the socket when the run's end is announced is still read."""
+SLOT_RETRY_MAX_S = 30.0
+FAILED_OPENS_BEFORE_BACKOFF = 3
+"""Slots that die before they were ever ready this many times in a row are retried with a
+growing delay (up to SLOT_RETRY_MAX_S), and the runs waiting for one end at once."""
 
 # -- sizes (bytes) -----------------------------------------------------------------------------
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
@@ -39,6 +48,11 @@ MAX_CONTROL_MESSAGE = 16 * 1024
 """Any control or event packet. Packets carry ids, numbers and names, never user text, so
 this bound does not move with any setting."""
 MAX_FDS_PER_MESSAGE = 2
+ROOT_TMPFS_OPTIONS = "size=8m,nr_inodes=4096"
+"""The private root's own tmpfs: directories, /etc's few files, mount points."""
+DEV_TMPFS_OPTIONS = "size=64k,nr_inodes=64"
+OVERSIZED_TEXT_BYTES = 4096
+"""stdout/stderr kept in the report of a run whose report was over max_result_bytes."""
 
 # -- scheduling --------------------------------------------------------------------------------
 LONG_RUN_NICENESS = 15

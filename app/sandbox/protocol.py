@@ -2,13 +2,20 @@
 
 Three kinds of channel, all local sockets carrying JSON (never pickle):
 
-    server --control (SEQPACKET)--> fork-server     StartRun (+ data fd), ReportReceived,
-                                                    CancelRun; first of all Configure
-    server <--events (SEQPACKET)--- fork-server     ForkServerReady, RunEnded (+ output fds)
-    fork-server <--slot (SEQPACKET)--> keeper       KeeperStarted, WorkerReady,
-                                                    WorkerEnded (+ output fds);
-                                                    StartWorker (+ data fd) to the worker
+    server --control (SEQPACKET)--> fork-server     StartRun, ReportReceived, CancelRun;
+                                                    first of all Configure
+    server <--events (SEQPACKET)--- fork-server     ForkServerReady, IdleWorker (+ data fd),
+                                                    RunEnded (+ output fds)
+    fork-server <--slot (SEQPACKET)--> keeper       KeeperStarted, WorkerEnded (+ output
+                                                    fds); the worker's own WorkerReady, and
+                                                    StartWorker (+ data fd) to it
     server <--data (STREAM)--> worker               request line in, report line out
+
+A worker that has walled itself in says WorkerReady; the fork-server makes a data socketpair,
+gives the worker one end (StartWorker) and the server the other (IdleWorker). The server
+keeps a pool of these: a run writes its request straight to an idle worker, which was
+waiting on that very socket, and only then tells the fork-server (StartRun) which worker
+took which run, so nothing but the request itself is on the run's path.
 
 Each packet is one typed message: a frozen dataclass named after what it says, with an
 `op` tag. `decode` refuses anything that is not exactly one known message with fields of
@@ -69,10 +76,11 @@ class Configure(Message):
 
 @dataclass(frozen=True, slots=True)
 class StartRun(Message):
-    """Carries the run's data socket as its fd."""
+    """Run `id` went to the idle worker `worker` (an IdleWorker's token): start its clock."""
 
     op: ClassVar[str] = "start_run"
     id: int
+    worker: int
     timeout_s: float
 
 
@@ -103,6 +111,14 @@ class ForkServerReady(Message):
     python: str
     mode: str
     layers: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class IdleWorker(Message):
+    """A walled-in worker waits on the data socket this carries as its fd."""
+
+    op: ClassVar[str] = "idle_worker"
+    worker: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +156,7 @@ class KeeperStarted(Message):
 
 @dataclass(frozen=True, slots=True)
 class WorkerReady(Message):
-    """A worker is isolated and waits for its data socket."""
+    """From the worker itself, once walled in: give it its data socket."""
 
     op: ClassVar[str] = "worker_ready"
 
@@ -157,7 +173,7 @@ class WorkerEnded(Message):
 
 @dataclass(frozen=True, slots=True)
 class StartWorker(Message):
-    """To the waiting worker itself; carries the run's data socket as its fd."""
+    """To the ready worker; carries its end of the data socket as its fd."""
 
     op: ClassVar[str] = "start_worker"
 
@@ -166,7 +182,7 @@ _MESSAGES: dict[str, type[Message]] = {
     cls.op: cls
     for cls in (
         Configure, StartRun, ReportReceived, CancelRun, ForkServerReady, ForkServerRefused,
-        RunEnded,
+        IdleWorker, RunEnded,
         KeeperStarted, WorkerReady, WorkerEnded, StartWorker,
     )
 }  # fmt: skip

@@ -201,3 +201,29 @@ def _figures(report: RunResponse, limits: RunLimits) -> None:
             raise ReportProblem("a figure that is not base64") from None
         _require(head.startswith(PNG_MAGIC), "a figure that is not a PNG")
 
+
+WORKER_STAGES = (
+    ("handoff", "sent", "received"),
+    ("prepare", "received", "exec_start"),
+    ("exec", "exec_start", "exec_end"),
+    ("inspect", "exec_end", "inspected"),
+    ("encode", "inspected", "encoded"),
+    ("transfer", "encoded", "line"),
+)
+SERVER_STAGES = (("wait_worker", "start", "worker"), ("check", "line", "checked"))
+
+
+def stage_timings(marks: dict[str, float], stages: dict[str, float] | None) -> dict[str, float]:
+    """Milliseconds per stage of a run, on the machine's monotonic clock. The worker's
+    marks are its word: only numbers are taken, each stage clamped to the run's wall time."""
+    wall = marks["checked"] - marks["start"]
+    points = {**(stages or {}), **marks}
+    out = {}
+    for name, begin, end in (*SERVER_STAGES, *WORKER_STAGES):
+        if begin in points and end in points:
+            out[name] = round(min(max(points[end] - points[begin], 0.0), wall) * 1000, 3)
+    if "exec_start" in points and "received" in points:
+        out["prepare"] = round(
+            min(max(points["exec_start"] - points["received"], 0), wall) * 1000, 3
+        )
+    return out

@@ -5,9 +5,10 @@
     ├── usr/lib ...    the shared libraries they load: read-only (links kept as links)
     ├── etc/           passwd and group naming only the slot's user, hosts, nsswitch.conf,
     │                  localtime, ld.so.cache
-    ├── dev/           null zero full random urandom; fd, stdin.. links; shm -> /tmp; no ptys
+    ├── dev/           null zero full random urandom; fd, stdin.. links; shm -> the scratch
     ├── proc/          the slot's own /proc (its pid namespace's)
     └── tmp/           the run's scratch tmpfs, new for every run: the only writable place
+                       (/scratch instead, when the runtime itself lies under /tmp)
 
 A run that lists `/` sees that and nothing else: no /home, /root, /run, /srv, /var, no
 project, no data dir, no host sockets. The plan is computed once in the fork-server (pure,
@@ -21,6 +22,7 @@ import sys
 from dataclasses import dataclass
 
 from app.sandbox import isolation
+from app.sandbox.limits import DEV_TMPFS_OPTIONS, ROOT_TMPFS_OPTIONS
 
 SYSTEM_DIRS = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/fonts")
 """Shared libraries (and fonts, for plots with text in other scripts), where the host has
@@ -28,10 +30,13 @@ them. On merged-/usr systems `/lib` is a link, and stays one."""
 DEVICES = ("null", "zero", "full", "random", "urandom")
 DEV_LINKS = {
     "fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1",
-    "stderr": "/proc/self/fd/2", "shm": "/tmp",
+    "stderr": "/proc/self/fd/2",
 }  # fmt: skip
+HOME = "/tmp"
+HOME_BESIDE_TMP = "/scratch"
+"""The run's scratch dir, also HOME, TMPDIR, cwd and /dev/shm: /tmp, unless the runtime itself
+lives under /tmp (a checkout in /tmp, say), whose binds the scratch must not cover."""
 ETC_COPIES = ("/etc/localtime", "/etc/ld.so.cache")
-ROOT_SIZE = "size=8m,nr_inodes=4096"
 HOSTNAME = "playground"
 USER_NAME = "student"
 
@@ -48,6 +53,8 @@ class RootPlan:
     """Directories inside a bound one that get an empty tmpfs over them (secrets)."""
     copies: tuple[str, ...]
     """Small files copied into the root's /etc."""
+    home: str = HOME
+    """Where the keeper mounts each run's scratch tmpfs."""
 
 
 def plan(runtime: list[str], secret: list[str]) -> RootPlan:
@@ -69,7 +76,8 @@ def plan(runtime: list[str], secret: list[str]) -> RootPlan:
     top = [b for b in kept if not any(b != other and _within(b, other) for other in kept)]
     covers = sorted(s for s in secrets if any(_within(s, b) and s != b for b in top))
     copies = tuple(p for p in ETC_COPIES if os.path.isfile(p))
-    return RootPlan(tuple(top), tuple(sorted(links.items())), tuple(covers), copies)
+    home = HOME_BESIDE_TMP if any(_within(b, HOME) for b in top) else HOME
+    return RootPlan(tuple(top), tuple(sorted(links.items())), tuple(covers), copies, home)
 
 
 def runtime_paths(project: str) -> list[str]:
@@ -91,7 +99,7 @@ def build(root_plan: RootPlan, mount_point: str, uid: int) -> None:
     isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
     isolation.mount(
         "tmpfs", mount_point, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
-        f"mode=0755,{ROOT_SIZE}",
+        f"mode=0755,{ROOT_TMPFS_OPTIONS}",
     )  # fmt: skip
     inside = lambda path: mount_point + path  # noqa: E731
     for path in root_plan.binds:
@@ -106,8 +114,8 @@ def build(root_plan: RootPlan, mount_point: str, uid: int) -> None:
         os.makedirs(os.path.dirname(inside(path)), mode=0o755, exist_ok=True)
         os.symlink(target, inside(path))
     _write_etc(inside("/etc"), root_plan.copies, uid)
-    _make_dev(inside("/dev"))
-    for empty in ("/proc", "/tmp"):
+    _make_dev(inside("/dev"), root_plan.home)
+    for empty in ("/proc", root_plan.home):
         os.makedirs(inside(empty), mode=0o755, exist_ok=True)
     isolation.mount_proc(inside("/proc"))
     old = inside("/.host")
@@ -143,10 +151,10 @@ def _write_etc(etc: str, copies: tuple[str, ...], uid: int) -> None:
             _write(os.path.join(etc, os.path.basename(path)), f.read())
 
 
-def _make_dev(dev: str) -> None:
+def _make_dev(dev: str, home: str) -> None:
     os.makedirs(dev, mode=0o755, exist_ok=True)
     isolation.mount("tmpfs", dev, "tmpfs", isolation.MS_NOSUID | isolation.MS_NOEXEC,
-                    "mode=0755,size=64k,nr_inodes=64")  # fmt: skip
+                    f"mode=0755,{DEV_TMPFS_OPTIONS}")  # fmt: skip
     for name in DEVICES:
         target = os.path.join(dev, name)
         _write(target, b"")
@@ -156,7 +164,7 @@ def _make_dev(dev: str) -> None:
             isolation.MS_BIND | isolation.MS_REMOUNT | isolation.MS_NOSUID
             | isolation.MS_NOEXEC | isolation.locked_flags(f"/dev/{name}"),
         )  # fmt: skip
-    for name, target in DEV_LINKS.items():
+    for name, target in {**DEV_LINKS, "shm": home}.items():
         os.symlink(target, os.path.join(dev, name))
     isolation.mount(
         None, dev, None,

@@ -29,17 +29,15 @@ import socket
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.sandbox import isolation, rootfs, watchdog
+from app.sandbox import cgroups, isolation, rootfs, watchdog
 from app.sandbox.limits import LONG_RUN_NICENESS, WATCHDOG_INTERVAL_S, RunLimits
-from app.sandbox.protocol import WORKER_SPAWN_FAILED, KeeperStarted, WorkerEnded, WorkerReady, send
+from app.sandbox.protocol import WORKER_SPAWN_FAILED, KeeperStarted, WorkerEnded, send
 from app.sandbox.worker import serve_one_run
 
 SLOT_NAMESPACES = (
     isolation.CLONE_NEWPID | isolation.CLONE_NEWNET | isolation.CLONE_NEWNS
     | isolation.CLONE_NEWUTS | isolation.CLONE_NEWIPC
 )  # fmt: skip
-RUN_HOME = "/tmp"
-"""A run's scratch dir, home and cwd inside the private root."""
 
 
 class Mode(StrEnum):
@@ -73,8 +71,8 @@ class SlotPlace:
     uid: int
     mount_point: str
     procs_fds: tuple[int, ...]
-    home: str = RUN_HOME
-    """A run's scratch dir as the run sees it (a host dir when unsandboxed)."""
+    home: str
+    """A run's scratch dir as the run sees it (rootfs.py; a host dir when unsandboxed)."""
 
 
 def open_slot(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> int:
@@ -119,6 +117,10 @@ def _keeper(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
     """The namespace's init: one worker per run, a clean namespace between runs."""
     isolation.die_with_parent()
     isolation.set_dumpable(False)
+    if place.procs_fds:
+        # Joined once, by the keeper: its workers are born in the slot's groups (moving a
+        # process between v1 groups costs ~5 ms per controller).
+        cgroups.join(list(place.procs_fds))
     if config.mode is Mode.UNSANDBOXED:
         isolation.become_subreaper()
     else:
@@ -133,14 +135,13 @@ def _keeper(channel: socket.socket, place: SlotPlace, config: SandboxConfig) -> 
     signal.signal(signal.SIGUSR2, lambda signum, frame: _lower_priority(current["worker"]))
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
-    isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno(), *place.procs_fds})
+    isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
     while True:
         _fresh_scratch(place, config)
         stdout, stderr = isolation.capture_file("stdout"), isolation.capture_file("stderr")
         worker = current["worker"] = os.fork()
         if worker == 0:
-            serve_one_run(channel, (stdout, stderr), place, config)
-        send(channel, WorkerReady())
+            serve_one_run(channel, (stdout, stderr), place, config)  # says WorkerReady itself
         status, memory_killed = _wait(worker, place.home, config)
         _kill_the_run(worker)
         _reap_all()
@@ -216,9 +217,9 @@ def _fresh_scratch(place: SlotPlace, config: SandboxConfig) -> None:
             os.chown(place.home, place.uid, place.uid)
         return
     with contextlib.suppress(OSError):
-        isolation.umount(RUN_HOME)  # the last run's tmpfs, if any
+        isolation.umount(place.home)  # the last run's tmpfs, if any
     owner = f",uid={place.uid},gid={place.uid}"
     isolation.mount(
-        "tmpfs", RUN_HOME, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
+        "tmpfs", place.home, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
         f"mode=0700,size={config.limits.scratch_bytes},nr_inodes=65536{owner}",
     )  # fmt: skip

@@ -11,19 +11,31 @@ import ctypes
 import json
 import os
 import socket
+import time
 from typing import TYPE_CHECKING, Any
 
 from app.outcome import Outcome
-from app.sandbox import cgroups, isolation, landlock, seccomp
-from app.sandbox.limits import MAX_REQUEST_BYTES, RunLimits, apply_cpu_limit, apply_rlimits
+from app.sandbox import isolation, landlock, seccomp
+from app.sandbox.limits import (
+    MAX_REQUEST_BYTES,
+    OVERSIZED_TEXT_BYTES,
+    RunLimits,
+    apply_cpu_limit,
+    apply_rlimits,
+)
 from app.sandbox.output import cut_utf8
-from app.sandbox.protocol import REPORT_FAILED, WORKER_SPAWN_FAILED, StartWorker, receive
+from app.sandbox.protocol import (
+    REPORT_FAILED,
+    WORKER_SPAWN_FAILED,
+    StartWorker,
+    WorkerReady,
+    receive,
+    send,
+)
 from app.sandbox.report import error_info, skeleton
 
 if TYPE_CHECKING:
     from app.sandbox.slot import SandboxConfig, SlotPlace
-
-OVERSIZED_TEXT_BYTES = 4096
 
 
 def serve_one_run(
@@ -36,7 +48,8 @@ def serve_one_run(
     from app.sandbox.slot import Mode
 
     try:
-        cgroups.join(list(place.procs_fds))  # first: everything after is charged to the run
+        if place.procs_fds:  # the OOM killer takes a run's process, never the keeper
+            isolation.set_oom_score_adj(1000)  # (raising needs no privilege; lowering would)
         os.setsid()
         isolation.standard_fds(*captures)
         isolation.close_inherited_fds(keep={0, 1, 2, channel.fileno()})
@@ -56,6 +69,7 @@ def serve_one_run(
             landlock.restrict_writes_to(place.home, config.landlock_abi)
         if config.seccomp_filter is not None:
             seccomp.load_filter(config.seccomp_filter)
+        send(channel, WorkerReady())
         message, fds = receive(channel)
     except BaseException:
         os._exit(WORKER_SPAWN_FAILED)
@@ -73,7 +87,10 @@ def _serve(data: socket.socket, limits: RunLimits) -> None:
     from app.sandbox.runner import run_snippet_here
 
     with data.makefile("rb") as incoming:
-        line = incoming.readline(MAX_REQUEST_BYTES)
+        line = incoming.readline(MAX_REQUEST_BYTES)  # an idle worker waits here
+    if not line:
+        os._exit(0)  # the server let this idle worker go
+    received = time.monotonic()
     request = json.loads(line)
     timeout_s = float(request["timeout_s"])
     apply_cpu_limit(timeout_s)
@@ -90,6 +107,8 @@ def _serve(data: socket.socket, limits: RunLimits) -> None:
     )
     if os.getpid() != worker:
         os._exit(0)  # a process the snippet forked, finishing its copy: only we report
+    report["stages"] = {**report.get("stages", {}), "received": received}
+    report["stages"]["encoded"] = time.monotonic()  # stamped before the (short) encoding
     payload = encode_report(report)
     if len(payload) >= limits.max_result_bytes:
         payload = encode_report(oversized(report, len(payload)))
@@ -97,9 +116,12 @@ def _serve(data: socket.socket, limits: RunLimits) -> None:
     data.shutdown(socket.SHUT_WR)
 
 
+_libc_fflush = ctypes.CDLL(None).fflush
+
+
 def _flush_c_streams() -> None:
     """What C code printed with stdio may still sit in libc's buffers: out with it."""
-    ctypes.CDLL(None).fflush(None)
+    _libc_fflush(None)
 
 
 def encode_report(report: dict[str, Any]) -> bytes:

@@ -1,71 +1,145 @@
 """The optional class access code (`PLAYGROUND_ACCESS_CODE`).
 
-Pages ask for it once and remember a cookie derived from it (never the code itself); API
-clients send it as `Authorization: Bearer <code>`. Comparisons are constant-time, and the
-code never appears in a URL, so it never reaches an access log.
+Pages ask for it once and get a session (`app.web.sessions`: a random id in an HttpOnly
+cookie that expires after `PLAYGROUND_SESSION_HOURS`); API clients send it as
+`Authorization: Bearer <code>`. Every attempt, form or bearer, passes the login limiter
+first (`app.web.login_limit`). Comparisons are constant-time, and the code never appears in
+a URL, so it never reaches an access log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from fastapi.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.web.deps import ClientDep
+from app.config import Settings
+from app.errors import LoginThrottled, Unauthorized
+from app.web.deps import ClientDep, get_client
+from app.web.error_handler import error_response, send_error
+from app.web.login_limit import BrowserIds, LoginLimiter
 from app.web.pages import render
+from app.web.sessions import MemorySessions, SessionStore, code_fingerprint
 
-COOKIE = "tp_access"
+SESSION_COOKIE = "tp_session"
+BROWSER_COOKIE = "tp_browser"
+BEARER_KEY = "bearer"
 OPEN_PATHS = ("/static/", "/login", "/api/v1/health")
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def cookie_value(code: str) -> str:
-    """What the browser keeps: a keyed hash of the code, useless anywhere else."""
-    return hmac.new(code.encode(), b"tensor-playground access", hashlib.sha256).hexdigest()
+@dataclass
+class AccessGate:
+    """What the access code needs at run time: its fingerprint, sessions and the limiter."""
 
+    settings: Settings
+    sessions: SessionStore = field(default_factory=MemorySessions)
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    browsers: BrowserIds = field(default_factory=BrowserIds)
 
-def matches(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
+    @property
+    def secret(self) -> str | None:
+        code = self.settings.access_code
+        return None if code is None else code.get_secret_value()
 
+    @property
+    def fingerprint(self) -> str:
+        return code_fingerprint(self.secret or "")
 
-class AccessCodeMiddleware(BaseHTTPMiddleware):
-    """Lets a request through only with the code (API) or its cookie (pages)."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        code = request.app.state.settings.access_code
-        path = request.url.path
-        if code is None or path.startswith(OPEN_PATHS):
-            return await call_next(request)
-        secret = code.get_secret_value()
-        bearer = request.headers.get("authorization", "")
-        if bearer.startswith("Bearer ") and matches(bearer[7:].strip(), secret):
-            return await call_next(request)
-        if matches(request.cookies.get(COOKIE, ""), cookie_value(secret)):
-            return await call_next(request)
-        if path.startswith("/api/") or path == "/metrics":
-            return JSONResponse(
-                {"error": "unauthorized", "detail": "send the class access code as a bearer token"},
-                status_code=401,
-                headers={"WWW-Authenticate": "Bearer"},
+    def check(self, given: str, address: str, browser: str) -> bool:
+        """Whether `given` is the code, after the limiter; raises `LoginThrottled`."""
+        wait = self.limiter.wait_s(address, browser)
+        if wait:
+            seconds = max(1, round(wait + 0.5))
+            raise LoginThrottled(
+                f"too many wrong access codes from here; try again in {seconds} s", seconds
             )
+        if hmac.compare_digest(given.encode(), (self.secret or "").encode()):
+            self.limiter.succeeded(address, browser)
+            return True
+        self.limiter.failed(address, browser)
+        return False
+
+    def has_session(self, request: Request) -> bool:
+        session_id = request.cookies.get(SESSION_COOKIE, "")
+        return bool(session_id) and self.sessions.valid(session_id, self.fingerprint)
+
+
+def gate(request: Request) -> AccessGate:
+    return request.app.state.access
+
+
+class AccessCodeMiddleware:
+    """Pure ASGI: lets a request through only with the code (API) or a session (pages)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        access: AccessGate = scope["app"].state.access if scope["type"] == "http" else None
+        if access is None or access.secret is None or scope["path"].startswith(OPEN_PATHS):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        bearer = request.headers.get("authorization", "")
+        try:
+            if bearer.startswith("Bearer ") and access.check(
+                bearer[7:].strip(), get_client(request), BEARER_KEY
+            ):
+                await self.app(scope, receive, send)
+                return
+        except LoginThrottled as exc:
+            await send_error(scope, receive, send, exc)
+            return
+        if not bearer and access.has_session(request):
+            await self.app(scope, receive, send)
+            return
+        await self._refuse(request, scope, receive, send, wrong_bearer=bool(bearer))
+
+    async def _refuse(
+        self, request: Request, scope: Scope, receive: Receive, send: Send, *, wrong_bearer: bool
+    ) -> None:
+        path = request.url.path
+        if wrong_bearer or path.startswith("/api/") or path == "/metrics":
+            detail = "the bearer token is not the class access code" if wrong_bearer else (
+                "send the class access code as a bearer token"
+            )
+            await send_error(scope, receive, send, Unauthorized(detail))
+            return
         target = f"/login?next={path}" if request.method == "GET" else "/login"
         if request.headers.get("hx-request") == "true":
-            return Response(status_code=401, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
+            response = error_response(request, Unauthorized("log in with the access code first"))
+            response.headers["HX-Redirect"] = target
+        else:
+            response = RedirectResponse(target, status_code=303)
+        await response(scope, receive, send)
 
 
 def _safe_next(target: str) -> str:
     """Only paths on this site: no open redirect through the login form."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+def _with_browser_id(request: Request, response: Response) -> Response:
+    """Give a browser without a valid id one (per-address rate permitting)."""
+    access = gate(request)
+    if access.browsers.check(request.cookies.get(BROWSER_COOKIE)) == "-":
+        issued = access.browsers.issue(get_client(request))
+        if issued is not None:
+            response.set_cookie(
+                BROWSER_COOKIE, issued, httponly=True, samesite="lax", max_age=30 * 24 * 3600
+            )
+    return response
 
 
 @router.get("/login")
 async def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "wrong": False})
+    response = render(request, "login.html", {"next": _safe_next(next), "wrong": False})
+    return _with_browser_id(request, response)
 
 
 @router.post("/login")
@@ -75,16 +149,27 @@ async def login(
     code: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    settings = request.app.state.settings
-    limiter = request.app.state.service.rate_limiter
-    if settings.access_code is None:
+    access = gate(request)
+    if access.secret is None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    secret = settings.access_code.get_secret_value()
-    if limiter.take(f"login:{client}") or not matches(code, secret):
+    browser = access.browsers.check(request.cookies.get(BROWSER_COOKIE))
+    if not access.check(code, client, browser):
         context = {"next": _safe_next(next), "wrong": True}
-        return render(request, "login.html", context, status_code=401)
+        return _with_browser_id(request, render(request, "login.html", context, status_code=401))
+    ttl_s = access.settings.session_hours * 3600
+    session_id = access.sessions.create(access.fingerprint, ttl_s)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
-        COOKIE, cookie_value(secret), httponly=True, samesite="lax", max_age=12 * 3600
-    )
+        SESSION_COOKIE, session_id, httponly=True, samesite="lax", max_age=int(ttl_s),
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    """End this browser's session."""
+    gate(request).sessions.revoke(request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
     return response

@@ -9,7 +9,9 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-log = logging.getLogger("tensor_playground.access")
+from app.logs import ACCESS_LOGGER
+
+log = logging.getLogger(ACCESS_LOGGER)
 
 
 class AccessLogMiddleware:

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.service import RunService
-from app.store import ShareStore
+from app.store import Store
 
 
 def get_settings(request: Request) -> Settings:
@@ -34,8 +34,8 @@ ServiceDep = Annotated[RunService, Depends(get_service)]
 ClientDep = Annotated[str, Depends(get_client)]
 
 
-def get_store(request: Request) -> ShareStore:
+def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-StoreDep = Annotated[ShareStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]

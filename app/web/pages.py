@@ -17,11 +17,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.errors import AtCapacity, NotFound
+from app import resources
+from app.errors import NotFound
 from app.lessons import TOPICS, Lesson, find_lesson, library
 from app.schemas import RunRequest, RunResponse
 from app.store import Share
-from app.web.deps import ClientDep, ServiceDep, StoreDep
+from app.web.deps import ClientDep, ServiceDep
+from app.web.shares import SharesDep
 from app.web.views import (
     LIMIT_ERRORS,
     build_groups,
@@ -35,8 +37,7 @@ from app.web.views import (
     value_slices,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = ROOT / "templates"
+TEMPLATES_DIR = resources.TEMPLATES_DIR
 LANGS = ("en", "zh")
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
@@ -159,6 +160,7 @@ def page(
     report: RunResponse | None = None,
     lesson: Lesson | None = None,
     share: Share | None = None,
+    autorun: bool = False,
     page_path: str = "/",
     notice: str | None = None,
     lang: str | None = None,
@@ -172,7 +174,8 @@ def page(
             "seed": seed,
             "lesson": lesson,
             "share": share,
-            "share_url": str(request.url_for("shared", share_id=share.id)) if share else None,
+            "share_url": request.app.state.shares.url(share.id) if share else None,
+            "autorun": autorun,
             "page_path": page_path,
             "notice": notice,
             "topics": lessons_by_topic(),
@@ -226,31 +229,26 @@ async def run(
 
 @router.post("/share")
 async def share(
-    request: Request, service: ServiceDep, store: StoreDep, code: Code = "", seed: Seed = 0
+    request: Request, shares: SharesDep, client: ClientDep, code: Code = "", seed: Seed = 0
 ) -> Response:
-    """Save the snippet and answer with its permalink (htmx) or go there (plain form)."""
-    service.check_source(code)
-    saved = store.create(code, seed)
+    """Save the snippet through the API's own service; answer with its permalink (htmx)
+    or go there (plain form)."""
+    saved = await shares.create(code, seed, client)
     if not is_htmx(request):
-        return RedirectResponse(request.url_for("shared", share_id=saved.id), status_code=303)
-    url = str(request.url_for("shared", share_id=saved.id))
+        return RedirectResponse(shares.url(saved.id), status_code=303)
+    url = shares.url(saved.id)
     return render(request, "partials/share.html", {"share": saved, "share_url": url})
 
 
 @router.get("/s/{share_id}", name="shared")
-async def shared(
-    request: Request, share_id: str, service: ServiceDep, store: StoreDep, client: ClientDep
-) -> Response:
-    """Reopen a shared snippet in the editor and run it again with its seed."""
-    saved, lang = store.get(share_id), language(request)
-    shown: dict[str, Any] = {"code": saved.code, "seed": saved.seed, "share": saved, "lang": lang}
-    try:
-        shown["report"] = await service.run(
-            RunRequest(code=saved.code, seed=saved.seed, lang=lang), client
-        )
-    except AtCapacity as exc:  # the page still opens; the student can press Run later
-        shown["notice"] = STRINGS[lang]["busy"].format(seconds=exc.retry_after_s)
-    return page(request, page_path=f"/s/{saved.id}", **shown)
+async def shared(request: Request, share_id: str, shares: SharesDep) -> Response:
+    """Reopen a shared snippet in the editor. Nothing runs here: a GET any page can make a
+    browser send must cost no run, so the page starts the run itself (`autorun`)."""
+    saved = await shares.get(share_id)
+    return page(
+        request, code=saved.code, seed=saved.seed, share=saved, autorun=True,
+        page_path=f"/s/{saved.id}",
+    )  # fmt: skip
 
 
 @router.post("/prefs", status_code=204)

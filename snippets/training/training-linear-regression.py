@@ -1,28 +1,13 @@
-# id: training-linear-regression
-# title: Linear regression with DataLoader, MSELoss and SGD
-# title_zh: 用 DataLoader、MSELoss 和 SGD 做线性回归
-# topic: training
-# source: 001_50eb38e264ab5ee5.txt
-# notice: The whole loop: batches from a DataLoader, a forward pass, the loss, `zero_grad`,
-#   `backward`, `step`. The learned weight and bias approach the true 41.7 and 14.5 (up to the
-#   noise). The article's data came from sklearn's `make_regression`; here torch makes it, and 40
-#   epochs instead of 1000 are plenty.
-# notice_zh: 完整的训练循环：从 DataLoader 取批、前向计算、求损失、`zero_grad`、`backward`、`step`。
-#   学到的权重和偏置接近真实值 41.7 和 14.5（受噪声影响略有偏差）。原文的数据来
-#   自 sklearn 的 `make_regression`，这里改用 torch 生成，训练 40 个 epoch（原文 1000 个）就足够了。
-# expect: ok
-# order: 70
-
 import matplotlib.pyplot as plt
 from torch.utils.data import DataLoader, TensorDataset
 
 x = torch.randn(100, 1)
-y = 41.7 * x + 14.5 + 10 * torch.randn(100, 1)  # instead of make_regression
+y = 41.7 * x + 14.5 + 10 * torch.randn(100, 1)
 
 dataloader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True, num_workers=0)
 model = nn.Linear(in_features=1, out_features=1)
 criterion = nn.MSELoss()
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
 
 
 def train_one_epoch():
@@ -33,13 +18,16 @@ def train_one_epoch():
         loss.backward()
         optimizer.step()
         total += loss.item()
-    return total / len(dataloader)  # the average loss of the epoch
+    return total / len(dataloader)
 
 
-epoch_losses = [train_one_epoch() for _ in range(40)]  # 40 epochs
-
+epoch_losses = [train_one_epoch() for _ in range(20)]
 w, b = model.weight.item(), model.bias.item()
-print(f"weight = {w:.2f}, bias = {b:.2f}, final loss = {epoch_losses[-1]:.1f}")
+
+x_mean, y_mean = x.mean(), y.mean()
+best_w = ((x - x_mean) * (y - y_mean)).sum() / ((x - x_mean) ** 2).sum()
+best_b = y_mean - best_w * x_mean
+print(f"learned: y = {w:.2f}x + {b:.2f}, least squares: y = {best_w:.2f}x + {best_b:.2f}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
 left.scatter(x.numpy(), y.numpy(), alpha=0.6, label="data")

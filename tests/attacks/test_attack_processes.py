@@ -28,15 +28,12 @@ from tests.conftest import LiveServer
 def test_a_run_that_keeps_going_after_its_report_does_not_hold_its_slot(
     one_slot_server: LiveServer,
 ) -> None:
-    # It sends a report of its own making, then spins: the first round freed the slot in
-    # the server's accounting while the run went on until its timeout, and the next run
-    # waited for it.
-    report, _ = timed(
-        lambda code, **f: run_on(one_slot_server, code, **f),
-        forging(FORGED_REPORT, then="while True:\n    pass"),
-        timeout_s=20,
-    )
-    assert report["stdout"] == "forged"  # the report is the run's to write
+    # It sends a report of its own making, then spins: the first round freed the run's
+    # place in the server's accounting while the run went on until its timeout, so two
+    # such runs took both of the server's slots and the next student waited.
+    spinner = forging(FORGED_REPORT, then="while True:\n    pass")
+    for _ in range(2):
+        assert run_on(one_slot_server, spinner, timeout_s=20)["stdout"] == "forged"
     for _ in range(3):
         followed, elapsed = timed(
             lambda code, **f: run_on(one_slot_server, code, **f), "x = torch.ones(1)"
@@ -60,22 +57,21 @@ def test_a_run_is_killed_right_after_its_report_and_health_says_so(
 
 
 def test_a_run_cannot_start_a_session_or_leave_its_process_group(run_snippet) -> None:
+    # The worker leads its own session; a child of the run is where escaping would start
+    # (a new session gets a scheduler autogroup of its own, out of the lowered group).
     report = run_snippet(
         dedent("""
             import ctypes, os
-            libc = ctypes.CDLL(None, use_errno=True)
-            results = []
-            for call in (lambda: os.setsid(), lambda: os.setpgid(0, 0)):
-                try:
-                    call()
-                    results.append('allowed')
-                except OSError as e:
-                    results.append(e.errno)
-            results.append(libc.syscall(112))  # setsid, straight
-            print(results)
+            pid = os.fork()
+            if pid == 0:
+                libc = ctypes.CDLL(None, use_errno=True)
+                results = [libc.setsid(), ctypes.get_errno(), libc.setpgid(0, 0),
+                           ctypes.get_errno()]
+                os._exit(0 if results == [-1, 1, -1, 1] else 1)
+            print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
         """)
     )
-    assert report["stdout"] == "[1, 1, -1]\n"
+    assert report["stdout"] == "0\n"
 
 
 def test_every_process_of_a_long_run_is_lowered(run_snippet) -> None:

@@ -1,0 +1,10 @@
+x = torch.tensor([-1.0, 0.0, 4.0], requires_grad=True)
+y = torch.where(x > 0, torch.sqrt(x), 0.0)
+y.sum().backward()
+print(y, x.grad)
+
+z = torch.tensor([-1.0, 0.0, 4.0], requires_grad=True)
+safe = torch.where(z > 0, z, 1.0)
+y_safe = torch.where(z > 0, torch.sqrt(safe), 0.0)
+y_safe.sum().backward()
+print(y_safe, z.grad)

@@ -1,0 +1,5 @@
+t = torch.arange(14).reshape(2, 7)
+by_size = torch.split(t, 3, dim=1)
+left, right = torch.split(t, [2, 5], dim=1)
+print([piece.shape for piece in by_size])
+print(left, right, sep="\n")

@@ -1,0 +1,11 @@
+x = torch.tensor([[-2.0, -0.5, 0.0, 1.0, 3.0]])
+relu = nn.ReLU()(x)
+same_relu = F.relu(x)
+sigmoid = torch.sigmoid(x)
+tanh = torch.tanh(x)
+print(relu, torch.equal(relu, same_relu), sigmoid, tanh, sep="\n")
+
+logits = torch.tensor([[2.0, 1.0, 0.1], [0.5, 0.5, 0.5]])
+probs = torch.softmax(logits, dim=1)
+wrong_dim = torch.softmax(logits, dim=0)
+print(probs, probs.sum(dim=1), wrong_dim.sum(dim=1))

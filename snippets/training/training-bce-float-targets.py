@@ -1,0 +1,6 @@
+logits = torch.randn(4)
+labels = torch.tensor([0, 1, 1, 0])
+criterion = nn.BCEWithLogitsLoss()
+loss = criterion(logits, labels.float())
+print(loss)
+loss = criterion(logits, labels)
