@@ -19,7 +19,7 @@ from app.schemas import FixEdit, RunRequest
 from app.web.deps import ClientDep, ServiceDep
 from app.web.pages import Code, Lang, Seed, language, render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
 @router.post("/fix-check")
