@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         description="Runs per minute one client may start (0: no limit; default by profile).",
     )
     rate_burst: int = Field(20, ge=1, le=10_000, description="Runs a client may start at once.")
+    fix_check: bool = Field(
+        True,
+        description="Run an explanation's concrete fix in the sandbox to say whether it runs "
+        "(one more run per explained error).",
+    )
     trust_forwarded_for: bool = Field(
         False, description="Identify clients by X-Forwarded-For (only behind your own proxy)."
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 JSON = Any
 
@@ -147,12 +147,72 @@ class RunWarning(_Report):
     names: list[str] = []
 
 
+class ModuleCall(_Report):
+    """One `nn.Module` call of the run (`module_calls` of API.md), in call order."""
+
+    module: str | None
+    type: str
+    depth: int = Field(ge=0)
+    line: int | None
+    input_shapes: list[list[int]]
+    output_shapes: list[list[int]] | None
+    failed: bool
+    parameters: int = Field(0, ge=0, description="Elements in the module's parameters.")
+
+
+class FixEdit(_Report):
+    """A concrete edit of the snippet that an explanation's fix stands for: one line
+    replaced, or lines inserted before one. The server applies it to the code it was sent,
+    never code from the run."""
+
+    line: int = Field(ge=1)
+    kind: Literal["replace", "insert_before"]
+    text: str = Field(max_length=2000)
+
+
+class ShapeAfterFix(_Report):
+    name: str
+    shape: list[int]
+    dtype: str
+
+
+class FixCheck(_Report):
+    """`explanation.fix_check` of API.md: the snippet with the edit, run again."""
+
+    code: str
+    ran: bool
+    error_type: str | None
+    error_message: str | None = None
+    shapes: list[ShapeAfterFix] = Field(
+        [], description="Tensors the edit created or reshaped, as the re-run left them."
+    )
+    layer: ModuleCall | None = Field(
+        None, description="The call of the layer that failed before, in the re-run."
+    )
+
+
 class Explanation(_Report):
     id: str | None = None
     title: str
     why: str
     fix: str
     lesson: str | None = None
+    cause: str | None = Field(
+        None, description="Which of the entry's causes the run's facts pointed to."
+    )
+    candidates: list[str] = Field(
+        [], description="The causes left open when the run's facts did not decide."
+    )
+    edit: FixEdit | None = None
+    fix_check: FixCheck | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fix_check_is_the_servers(cls, data: Any) -> Any:
+        """A run's report may claim its fix ran; only the server's own re-run may say so."""
+        if isinstance(data, dict) and "fix_check" in data:
+            return {k: v for k, v in data.items() if k != "fix_check"}
+        return data
 
 
 class ErrorInfo(_Report):
@@ -174,6 +234,8 @@ class RunResponse(_Report):
     duration_ms: float
     tensors: list[TensorInfo]
     modules: list[ModuleInfo]
+    module_calls: list[ModuleCall] = []
+    module_calls_truncated: bool = False
     graph: Graph
     figures: list[Figure]
     steps: list[Step]

@@ -231,8 +231,11 @@
     const target = event.target;
     const tab = target.closest(".tabs [role=tab]");
     if (tab) selectTab(tab.id);
-    const lineLink = target.closest(".line-link");
-    if (lineLink) lightLine(Number(lineLink.dataset.line));
+    const lineLink = target.closest(".line-link, a.error-line[data-line]");
+    if (lineLink) {
+      if (lineLink.tagName === "A") event.preventDefault();
+      lightLine(Number(lineLink.dataset.line));
+    }
     const summary = target.closest(".tensor-row");
     if (summary) lightLine(Number(summary.parentElement.dataset.line));
     if (target.closest("#line-filter-clear")) TP.showLineTensors(null);

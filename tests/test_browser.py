@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from tests.browser_support import (  # noqa: F401 - the fixtures are used by name
+    CHROMIUM_ARGS,
     CSP,
     Page,
     browser_fixture,

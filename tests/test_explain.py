@@ -8,8 +8,10 @@ with every placeholder filled from the run's own facts.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
+import sys
 import time
 from typing import Any
 
@@ -21,6 +23,8 @@ from torch import nn
 
 from app.explain import matcher
 from app.explain.matcher import CatalogError, ErrorFacts, explain, validate_catalog
+from app.inspect.context import error_context
+from app.inspect.module_calls import ModuleCallRecorder
 from app.inspect.operands import failing_operands
 from app.lessons import TOPICS
 
@@ -47,20 +51,41 @@ def tensor_info(name: str, t: torch.Tensor) -> dict[str, Any]:
 
 
 def run_snippet(code: str, *, with_operands: bool = True) -> ErrorFacts:
-    """Run `code` as the sandbox would and describe how it failed."""
-    namespace: dict[str, Any] = {"torch": torch, "nn": nn, "F": F, "np": np}
+    """Run `code` as the sandbox would and describe how it failed: the same recorder and
+    failure context the runner gives the matcher (layers, frames, call site), stdin empty."""
+    namespace: dict[str, Any] = {"__name__": "__main__", "torch": torch, "nn": nn, "F": F}
+    namespace["np"] = np
+    calls = ModuleCallRecorder()
+    saved_stdin, sys.stdin = sys.stdin, io.StringIO()
     try:
-        exec(compile(code, SNIPPET, "exec"), namespace)
+        with calls:
+            exec(compile(code, SNIPPET, "exec"), namespace)
     except Exception as exc:
+        lineno = _error_line(exc)
+        line = code.splitlines()[lineno - 1].strip() if lineno else None
+        tensors = [tensor_info(k, v) for k, v in namespace.items() if isinstance(v, torch.Tensor)]
+        if not with_operands:
+            return ErrorFacts(type(exc).__name__, str(exc), line, tensors)
         frames = [
             tb for tb in _walk(exc.__traceback__) if tb.tb_frame.f_code.co_filename == SNIPPET
         ]
-        frame, lineno = frames[-1].tb_frame, frames[-1].tb_lineno
-        line = code.splitlines()[lineno - 1].strip()
-        tensors = [tensor_info(k, v) for k, v in namespace.items() if isinstance(v, torch.Tensor)]
-        operands = failing_operands(line, frame.f_globals, frame.f_locals) if with_operands else []
-        return ErrorFacts(type(exc).__name__, str(exc), line, tensors, operands)
+        operands = []
+        if frames and line:
+            frame = frames[-1].tb_frame
+            operands = failing_operands(line, frame.f_globals, frame.f_locals)
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        context = error_context(exc, calls, namespace, code, calls.to_json(namespace))
+        return ErrorFacts(type(exc).__name__, message, line, tensors, operands, **context)
+    finally:
+        sys.stdin = saved_stdin
     raise AssertionError(f"snippet did not raise:\n{code}")
+
+
+def _error_line(exc: BaseException) -> int | None:
+    if isinstance(exc, SyntaxError):
+        return exc.lineno
+    frames = [tb for tb in _walk(exc.__traceback__) if tb.tb_frame.f_code.co_filename == SNIPPET]
+    return frames[-1].tb_lineno if frames else None
 
 
 def _walk(tb: Any) -> list[Any]:
@@ -310,6 +335,98 @@ CASES: list[tuple[str, str]] = [
     ("pool-output-too-small", "out = F.max_pool2d(torch.randn(1, 1, 1, 1), 2)"),
     ("rnn-input-size", "lstm = nn.LSTM(3, 4)\nout = lstm(torch.randn(5, 2, 6))"),
     ("rnn-input-ndim", "lstm = nn.LSTM(3, 4)\nout = lstm(torch.randn(5, 2, 3, 1))"),
+    # issue 11: the kinds the catalog used to miss, each with its real torch 2.13 error
+    (
+        "module-init-not-called",
+        "class Net(nn.Module):\n    def __init__(self):\n        self.fc = nn.Linear(2, 2)\n"
+        "net = Net()",
+    ),
+    (
+        "missing-forward",
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "net = Net()\nout = net(torch.randn(2))",
+    ),
+    (
+        "forward-arguments",
+        "class Net(nn.Module):\n    def forward(self, x, y):\n        return x + y\n"
+        "out = Net()(torch.randn(2))",
+    ),
+    (
+        "dataloader-empty-dataset",
+        "from torch.utils.data import DataLoader\nloader = DataLoader([], shuffle=True)",
+    ),
+    (
+        "collate-pil-image",
+        "from PIL import Image\nfrom torch.utils.data import DataLoader\n"
+        "batch = next(iter(DataLoader([Image.new('L', (4, 4))] * 2, batch_size=2)))",
+    ),
+    (
+        "collate-none",
+        "from torch.utils.data import DataLoader\n"
+        "batch = next(iter(DataLoader([None, None], batch_size=2)))",
+    ),
+    (
+        "dataloader-next",
+        "from torch.utils.data import DataLoader\nloader = DataLoader([1, 2])\nx = next(loader)",
+    ),
+    (
+        "state-dict-size-mismatch",
+        "m = nn.Linear(2, 3)\nm.load_state_dict(nn.Linear(2, 5).state_dict())",
+    ),
+    (
+        "state-dict-keys",
+        "m = nn.Sequential(nn.Linear(2, 2))\nm.load_state_dict({'fc.weight': torch.zeros(2, 2)})",
+    ),
+    ("from-numpy-tensor", "x = torch.randn(3)\ny = torch.from_numpy(x)"),
+    ("cat-zero-dim", "losses = [torch.tensor(1.0), torch.tensor(2.0)]\nt = torch.cat(losses)"),
+    ("batchnorm-ndim", "bn = nn.BatchNorm2d(4)\nout = bn(torch.randn(3, 4))"),
+    (
+        "rnn-hidden-size",
+        "rnn = nn.GRU(5, 8)\nout, h = rnn(torch.randn(7, 3, 5), torch.zeros(1, 4, 8))",
+    ),
+    (
+        "rnn-hidden-ndim",
+        "rnn = nn.GRU(5, 8)\nout, h = rnn(torch.randn(7, 3, 5), torch.zeros(3, 8))",
+    ),
+    (
+        "bce-input-range",
+        "scores = torch.tensor([-1.0, 2.0, 0.5])\n"
+        "loss = F.binary_cross_entropy(scores, torch.ones(3))",
+    ),
+    (
+        "bce-target-range",
+        "loss = F.binary_cross_entropy(torch.rand(3), torch.tensor([0.0, 2.0, 1.0]))",
+    ),
+    (
+        "index-put-dtype",
+        "x = torch.zeros(3, 3)\nx[[0, 1]] = torch.ones(2, 3, dtype=torch.float64)",
+    ),
+    (
+        "inplace-expanded-write",
+        "J = torch.eye(2).unsqueeze(0).expand(5, 2, 2)\nJ[:, 0, :] = torch.randn(5, 2)",
+    ),
+    (
+        "inplace-overlap",
+        "m = torch.tensor([True, False, True])\nm[m] = torch.tensor([False, True])",
+    ),
+    ("module-not-found", "import torchvision"),
+    (
+        "load-weights-only",
+        "torch.save(nn.Linear(2, 2), '/tmp/tp_test_model.pt')\n"
+        "m = torch.load('/tmp/tp_test_model.pt')",
+    ),
+    (
+        "state-dict-not-model",
+        "from collections import OrderedDict\nmodel = OrderedDict(nn.Linear(2, 2).state_dict())\n"
+        "model.eval()",
+    ),
+    ("tensor-argument-type", "fc = nn.Linear(3, 2)\ny = fc(np.ones((2, 3)))"),
+    ("cat-non-tensor", "t = torch.cat([torch.randn(2), 3])"),
+    ("layer-size-not-int", "n = 9\nfc = nn.Linear(n / 2, 3)"),
+    ("input-no-stdin", "n = int(input('how many? '))"),
+    ("name-error", "y = undefined_name + 1"),
+    ("syntax-error", "x = (1, 2\ny = 3"),
+    ("tensor-no-attribute", "x = torch.randn(3)\ny = x.astype(np.float32)"),
     ("batchnorm-features", "bn = nn.BatchNorm1d(4)\nout = bn(torch.randn(3, 5))"),
     ("batchnorm-single-sample", "bn = nn.BatchNorm1d(4)\nout = bn(torch.randn(1, 4))"),
 ]
@@ -399,8 +516,9 @@ def test_facts_from_the_run_fill_the_templates() -> None:
     assert matmul is not None
     assert "`W` has shape [4, 3]" in matmul.why and "`x.T` has shape [2, 5]" in matmul.why
     linear = explain(run_snippet("fc = nn.Linear(4, 2)\nout = fc(torch.randn(3, 5))"))
-    assert linear is not None and "in_features=4" in linear.why
-    assert linear.fix.startswith("layer = nn.Linear(5, 2)")
+    assert linear is not None and linear.cause == "wrong-in-features"
+    assert "`fc` is `Linear(4, 2)`" in linear.why and "`[3, 5]`" in linear.why
+    assert linear.fix.startswith("fc = nn.Linear(5, 2)")
     leaf = explain(run_snippet("w = torch.randn(3, requires_grad=True)\nw -= 0.1"), "zh")
     assert leaf is not None and leaf.id == "inplace-leaf" and "`w`" in leaf.why
     backward = explain(run_snippet("x = torch.ones(2, 2, requires_grad=True)\n(x * 3).backward()"))
@@ -415,9 +533,9 @@ def test_facts_from_the_run_fill_the_templates() -> None:
         "def check(v):\n    raise ValueError('learning rate must be positive')\ncheck(-1)",
         "raise RuntimeError('my own training loop gave up')",
         "x = None\nx.foo",
-        "x = undefined_name + 1",
+        "x = int('twelve')",
         "import json\njson.loads('{bad')",
-        "t = torch.randn(3)\nn = t.nonexistent_method()",
+        "t = [1, 2]\nn = t.nonexistent_method()",
         "for p in nn.Linear(2, 2).parameters:\n    pass",
         "s = 'abc'\ns.backward()",
         "sizes = len\nn = sizes[0]",
@@ -460,7 +578,9 @@ def test_explanation_serialises_to_json() -> None:
     data = json.loads(json.dumps(explanation.to_json()))
     assert data["id"] == "item-multi-element"
     assert data["lesson"] == "conversion-item-multi-element"
-    assert set(data) == {"id", "title", "why", "fix", "lesson"}
+    assert set(data) == {
+        "id", "title", "why", "fix", "lesson", "cause", "candidates", "edit", "fix_check"
+    }  # fmt: skip
 
 
 def test_catalog_is_loaded_once() -> None:

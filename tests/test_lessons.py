@@ -30,6 +30,7 @@ from app.lessons import (
     load_lessons,
     neighbours,
 )  # fmt: skip
+from tests.conftest import PROJECT_ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EMPHASIS = re.compile(r"\*\*|\*[^\s*][^*]*[^\s*]\*")  # markdown the page would show raw
@@ -374,7 +375,7 @@ def test_the_question_s_answer_is_what_the_run_shows(
 
 
 def test_the_readme_counts_the_lessons_as_they_are() -> None:
-    readme = (SNIPPETS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## The lessons") :]
     paragraph = " ".join(section.split("\n\n")[1].split())
     assert paragraph.startswith(f"{len(LESSONS)} lessons, in course order")

@@ -7,8 +7,17 @@ entries and fills their templates. An entry applies when all of these agree:
     `line_pattern`  optional regex the failing line must match (`bmm` vs `mm`);
     `line_exclude`  optional regex it must not match (an `@` rules out the Linear reading);
     `needs`         optional placeholders that must be known, or the entry does not apply.
+    `when`          optional conditions on the run's facts (app/explain/facts.py).
 The first entry that applies wins, so the file lists specific entries before general ones,
 and an error no entry knows gets `None`: no explanation beats a wrong one.
+
+An entry may list `causes`: the different reasons one message has, each with its own `when`
+(`{"layer_type": "Linear", "input_ndim": {">=": 3}}`: a value, a list of allowed values, or
+`{op: value}` with op one of == != < <= > >= in not_in; a value `"@fact"` names another
+fact), optional `needs`, its own `why`/`fix` (and optional `title`) and an optional `edit`
+(app/explain/edits.py) that makes the fix a concrete edit of the snippet. The first cause
+whose conditions hold is the explanation; when none holds, the entry's own text applies and
+must name the candidates, since the run's facts did not decide between them.
 
 `en` and `zh` hold `title`, `why` and `fix` as `str.format` templates. Placeholders come
 from the message's named groups, the `line_facts` regexes' named groups, the *subject* (the
@@ -23,6 +32,7 @@ the fallback whenever a fact is unknown, so no output ever shows a literal `{nam
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import json
 import re
@@ -30,7 +40,11 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+
+from app.explain.edits import EDIT_KEYS, Edit, build_edit
+from app.explain.facts import FACTS, derive
 
 CATALOG_PATH = Path(__file__).with_name("catalog.json")
 LANGUAGES = ("en", "zh")
@@ -39,13 +53,15 @@ SUBJECT_FIELDS = (
     "name", "shape", "stride", "dtype", "device", "requires_grad", "grad_fn", "is_leaf",
     "is_contiguous",
 )  # fmt: skip
+CONDITION_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in")
 OPERATOR_FIELDS = ("op", "lhs", "rhs", "lhs_shape", "rhs_shape")
 LINE_FIELD = "line"
 MAX_MESSAGE_CHARS = 4000
 ENTRY_KEYS = frozenset(
     {"id", "exception", "pattern", "line_pattern", "line_exclude", "line_facts", "subject",
-     "needs", "lesson", *LANGUAGES}
+     "needs", "lesson", "when", "causes", *LANGUAGES}
 )  # fmt: skip
+CAUSE_KEYS = frozenset({"id", "when", "needs", "edit", *LANGUAGES})
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LESSON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 IDENTIFIER_BOUNDARY = r"(?<![\w.]){}(?![\w])"
@@ -60,6 +76,20 @@ class ErrorFacts:
     line_source: str | None
     tensors: Sequence[Mapping[str, Any]]
     operands: Sequence[Mapping[str, Any]] = ()
+    code: str = ""
+    line: int | None = None
+    layers: Sequence[Mapping[str, Any]] = ()
+    """The module calls the error passed through, outermost first (app/inspect/context.py)."""
+    frames: Sequence[Mapping[str, Any]] = ()
+    """The traceback's library frames: `{"file", "function", "inner"}` (app/inspect/context.py)."""
+    column: int | None = None
+    """The 1-based column of a SyntaxError (where Python gave up reading)."""
+    call_site: Mapping[str, Any] | None = None
+    """`{"line", "source", "operands"}` of the line that made the failing top-level call."""
+    module_calls: Sequence[Mapping[str, Any]] = ()
+    suggestion: str | None = None
+    loss_arguments: Sequence[Mapping[str, Any]] = ()
+    """`input` and `target` of the functional loss the error passed through, as it got them."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -69,6 +99,9 @@ class Explanation:
     why: str
     fix: str
     lesson: str | None
+    cause: str | None = None
+    candidates: tuple[str, ...] = ()
+    edit: Edit | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +110,10 @@ class Explanation:
             "why": self.why,
             "fix": self.fix,
             "lesson": self.lesson,
+            "cause": self.cause,
+            "candidates": list(self.candidates),
+            "edit": None if self.edit is None else self.edit.to_json(),
+            "fix_check": None,
         }
 
 
@@ -97,6 +134,18 @@ class _Entry:
     subject: Mapping[str, Any]
     needs: tuple[str, ...]
     lesson: str | None
+    texts: Mapping[str, Mapping[str, str]]
+    when: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    causes: tuple[_Cause, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class _Cause:
+    id: str
+    when: Mapping[str, Any]
+    needs: tuple[str, ...]
+    edits: tuple[Mapping[str, Any], ...]
+    """Edit specs tried in order; the first that can be placed is the fix."""
     texts: Mapping[str, Mapping[str, str]]
 
 
@@ -162,8 +211,17 @@ def _compile_entry(entry: Any) -> _Entry:
         | set(SUBJECT_FIELDS)
         | set(OPERATOR_FIELDS)
         | {LINE_FIELD}
+        | set(FACTS)
     )
-    texts = {lang: _check_texts(entry[lang], lang, known, guaranteed) for lang in LANGUAGES}
+    _check_fact_names(needs, known)
+    sure = guaranteed | set(needs)  # an entry whose needs are unknown does not apply
+    texts = {lang: _check_texts(entry[lang], lang, known, sure) for lang in LANGUAGES}
+    when = _check_when(entry.get("when", {}), known)
+    causes = tuple(
+        _compile_cause(c, known, sure | set(when), texts) for c in entry.get("causes", [])
+    )
+    if len({c.id for c in causes}) != len(causes):
+        raise CatalogError("duplicate cause ids")
     return _Entry(
         id=entry["id"],
         exceptions=frozenset(_strings(entry["exception"], "exception")),
@@ -175,7 +233,63 @@ def _compile_entry(entry: Any) -> _Entry:
         needs=needs,
         lesson=lesson,
         texts=texts,
+        when=when,
+        causes=causes,
     )
+
+
+def _compile_cause(
+    cause: Any, known: set[str], guaranteed: set[str], entry_texts: Mapping[str, Any]
+) -> _Cause:
+    """A cause applies only when every fact its texts use is known: they are its needs too.
+    `{edit}` is the exception, filled only when the edit could be placed, so a text that
+    uses it needs a `_generic` twin."""
+    if not isinstance(cause, dict) or not set(cause) <= CAUSE_KEYS or "id" not in cause:
+        raise CatalogError(f"a cause must be an object with keys among {sorted(CAUSE_KEYS)}")
+    if not isinstance(cause["id"], str) or not KEBAB.fullmatch(cause["id"]):
+        raise CatalogError("a cause id must be kebab-case")
+    label = f"cause {cause['id']!r}"
+    when = _check_when(cause.get("when", {}), known)
+    needs = set(_strings(cause.get("needs", []), "needs")) if cause.get("needs") else set()
+    edit = cause.get("edit")
+    specs = [edit] if isinstance(edit, dict) else edit
+    if edit is not None and not (
+        isinstance(specs, list) and all(isinstance(e, dict) and set(e) <= EDIT_KEYS for e in specs)
+    ):
+        raise CatalogError(
+            f"{label}: an edit (or list of them) takes keys among {sorted(EDIT_KEYS)}"
+        )
+    texts = {}
+    for lang in LANGUAGES:
+        given = cause.get(lang)
+        if not isinstance(given, dict):
+            raise CatalogError(f"{label}: {lang!r} must be an object")
+        merged = {"title": entry_texts[lang]["title"], **given}
+        for name, template in merged.items():
+            used = _placeholders(template, f"{label} {lang}.{name}")
+            if "edit" in used and f"{name}_generic" not in merged:
+                raise CatalogError(f"{label}: {lang}.{name} uses {{edit}} without a twin")
+            needs |= used - {"edit"} - guaranteed
+        sure = guaranteed | set(when) | needs
+        texts[lang] = _check_texts(merged, lang, sure | {"edit"}, sure)
+    _check_fact_names(needs, known)
+    return _Cause(cause["id"], when, tuple(sorted(needs)), tuple(specs or ()), texts)
+
+
+def _check_when(when: Any, known: set[str]) -> Mapping[str, Any]:
+    if not isinstance(when, dict):
+        raise CatalogError("when must map facts to conditions")
+    _check_fact_names(when, known)
+    for key, want in when.items():
+        if isinstance(want, dict) and not set(want) <= set(CONDITION_OPS):
+            raise CatalogError(f"when.{key}: operators must be among {CONDITION_OPS}")
+    return MappingProxyType(dict(when))
+
+
+def _check_fact_names(names: Iterable[str], known: set[str]) -> None:
+    for name in names:
+        if not (name in known or name in FACTS or name.startswith("layer_")):
+            raise CatalogError(f"unknown fact {name!r}")
 
 
 def _strings(value: Any, key: str) -> list[str]:
@@ -233,19 +347,85 @@ def _placeholders(template: str, where: str) -> set[str]:
 def explain(facts: ErrorFacts, lang: str = "en") -> Explanation | None:
     """The first catalog entry that matches `facts`, rendered in `lang` (else English)."""
     lang = lang if lang in LANGUAGES else "en"
+    derived: dict[str, Any] | None = None
     for entry in _compiled():
         values = _match(entry, facts)
         if values is None:
             continue
-        texts = entry.texts[lang]
+        if derived is None:
+            derived = derive(facts)
+        raw = {**derived, **{k: _number_or_text(v) for k, v in values.items()}}
+        if not _holds(entry.when, raw, entry.needs):
+            continue
+        values = {**{k: _text(v) for k, v in derived.items()}, **values}
+        cause = next((c for c in entry.causes if _holds(c.when, raw, c.needs)), None)
+        edit = None
+        for spec in cause.edits if cause is not None else ():
+            edit = build_edit(spec, facts, {**values, **raw})
+            if edit is not None:
+                values["edit"] = edit.text.strip()
+                break
+        texts = cause.texts[lang] if cause is not None else entry.texts[lang]
         return Explanation(
             id=entry.id,
             title=_render(texts, "title", values),
             why=_render(texts, "why", values),
             fix=_render(texts, "fix", values),
             lesson=entry.lesson,
+            cause=None if cause is None else cause.id,
+            candidates=() if cause is not None else tuple(c.id for c in entry.causes),
+            edit=edit,
         )
     return None
+
+
+def _holds(when: Mapping[str, Any], raw: Mapping[str, Any], needs: Sequence[str] = ()) -> bool:
+    """Every condition of `when` holds on the run's facts (an unknown fact fails it)."""
+    if any(need not in raw for need in needs):
+        return False
+    for key, want in when.items():
+        if key not in raw:
+            return False
+        have = raw[key]
+        tests = want.items() if isinstance(want, dict) else [("in" if isinstance(want, list)
+                                                             else "==", want)]  # fmt: skip
+        for op, value in tests:
+            if isinstance(value, str) and value.startswith("@"):
+                if value[1:] not in raw:
+                    return False
+                value = raw[value[1:]]
+            if not _compare(have, op, value):
+                return False
+    return True
+
+
+def _compare(have: Any, op: str, value: Any) -> bool:
+    try:
+        match op:
+            case "==":
+                return bool(have == value)
+            case "!=":
+                return bool(have != value)
+            case "<":
+                return bool(have < value)
+            case "<=":
+                return bool(have <= value)
+            case ">":
+                return bool(have > value)
+            case ">=":
+                return bool(have >= value)
+            case "in":
+                return have in value
+            case "not_in":
+                return have not in value
+    except TypeError:
+        return False
+    return False
+
+
+def _number_or_text(value: str) -> Any:
+    """Message groups are text; a group that is an integer compares as one."""
+    return int(value) if re.fullmatch(r"-?\d{1,18}", value) else value
 
 
 def _match(entry: _Entry, facts: ErrorFacts) -> dict[str, str] | None:
@@ -273,8 +453,6 @@ def _match(entry: _Entry, facts: ErrorFacts) -> dict[str, str] | None:
     if subject is not None:
         values |= {f: _text(subject[f]) for f in SUBJECT_FIELDS if subject.get(f) is not None}
     values |= named
-    if any(need not in values for need in entry.needs):
-        return None
     return values
 
 

@@ -35,7 +35,9 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from torch import nn
+from torch._C import DisableTorchFunction, TensorBase
 
+from app.inspect.module_calls import value_range
 from app.inspect.operand_rules import (
     CONTAINERS,
     FACTORIES,
@@ -409,4 +411,14 @@ def _describe(t: torch.Tensor) -> dict[str, Any]:
         "requires_grad": bool(t.requires_grad),
         "is_leaf": bool(t.is_leaf),
         "grad_fn": None if t.grad_fn is None else type(t.grad_fn).__name__,
+        **_value_range(t),
     }
+
+
+def _value_range(t: torch.Tensor) -> dict[str, Any]:
+    """min/max (and few distinct integer values) for the explainer: a target of 0/255."""
+    try:
+        with torch.no_grad(), DisableTorchFunction():
+            return value_range(TensorBase.detach(t))
+    except (RuntimeError, TypeError, ValueError):
+        return {}

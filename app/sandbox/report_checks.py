@@ -85,6 +85,7 @@ def check(report: RunResponse, lines: int, limits: RunLimits) -> None:
         )
         for p in (*module.parameters, *module.buffers):
             _tensor(p, f"parameter {p.name!r}", limits)
+    _module_calls(report, lines, limits)  # issue 11
     _graph(report, limits)
     _require(len(report.steps) <= limits.max_steps, "more steps than the cap")
     for step in report.steps:
@@ -108,6 +109,19 @@ def check(report: RunResponse, lines: int, limits: RunLimits) -> None:
             if shape is not None:
                 _require(isinstance(shape, list), "an operand's shape is not a list")
                 _shape(shape, "an operand")
+
+
+def _module_calls(report: RunResponse, lines: int, limits: RunLimits) -> None:
+    """The shape trace: within its cap, lines inside the snippet, shapes that can be."""
+    _require(len(report.module_calls) <= limits.max_module_calls, "more module calls than the cap")
+    for call in report.module_calls:
+        if call.line is not None:
+            _line(call.line, lines, "a module call")
+        for shape in (*call.input_shapes, *(call.output_shapes or ())):
+            _shape(shape, f"module call {call.type!r}")
+    explanation = report.error.explanation if report.error else None
+    if explanation is not None and explanation.edit is not None:
+        _line(explanation.edit.line, lines, "the fix's edit")
 
 
 def _require(condition: bool, problem: str) -> None:

@@ -23,9 +23,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from app.explain.matcher import ErrorFacts, explain
+from app.inspect.context import error_context
 from app.inspect.failure import SNIPPET_FILENAME, describe_exception, failing_frame
 from app.inspect.figures import FigureCollector
 from app.inspect.graph import build_graph
+from app.inspect.module_calls import ModuleCallRecorder
 from app.inspect.modules import describe_module, iter_modules, named_parameters
 from app.inspect.operands import failing_operands
 from app.inspect.pitfalls import BackwardMonitor, find_warnings
@@ -101,13 +103,14 @@ def run_snippet_here(
     tracer = LineTracer(SNIPPET_FILENAME, max_steps=limits.max_steps) if trace else None
     monitor = BackwardMonitor()
     figures = FigureCollector(limits.max_figures, limits.max_figure_bytes)
+    calls = ModuleCallRecorder(limits.max_module_calls)  # module_calls: hooks for this run only
     started = time.perf_counter()
     saved_streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = StreamProxy(output, "stdout"), StreamProxy(output, "stderr")
     try:
         compiled = compile(code, SNIPPET_FILENAME, "exec", dont_inherit=True)
         _start_alarm(timeout_s)
-        with figures, monitor:
+        with figures, monitor, calls:
             _execute(compiled, namespace, tracer)
     except BaseException as exc:  # the snippet may raise anything, SystemExit included
         error = None if _is_clean_exit(exc) else exc
@@ -143,6 +146,9 @@ def run_snippet_here(
         ).to_json(),
         empty_graph(),
     )
+    # module_calls (issue 11): the shape trace, named after the run's variables
+    report["module_calls"] = _safely(problems, "module_calls", lambda: calls.to_json(namespace), [])
+    report["module_calls_truncated"] = calls.truncated
     report["figures"] = figures.figures
     report["figures_dropped"] = figures.dropped
     report["steps"] = tracer.steps if tracer else []
@@ -153,7 +159,13 @@ def run_snippet_here(
         )
     else:
         report["ok"] = False
-        report["error"] = describe_error(error, code, tensors, lang, limits, problems)
+        context = _safely(  # where it raised: layer, library frames (issue 11)
+            problems,
+            "context",
+            lambda: error_context(error, calls, namespace, code, report["module_calls"]),
+            {},
+        )
+        report["error"] = describe_error(error, code, tensors, lang, limits, problems, context)
     if problems:
         report["inspection_problems"] = problems
     report["stages"] = {"exec_start": exec_end - duration_ms / 1000, "exec_end": exec_end,
@@ -168,6 +180,7 @@ def describe_error(
     lang: str,
     limits: RunLimits,
     problems: list[str],
+    context: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `error` object: what raised, where, which operands, and the catalog's why/fix."""
     error = describe_exception(exc)
@@ -194,6 +207,7 @@ def describe_error(
         line_source=line_source,
         tensors=tensors,
         operands=error["operands"],
+        **(context or {}),  # code, line, layers, frames, module_calls (issue 11)
     )
     explanation = _safely(problems, "explanation", lambda: explain(facts, lang), None)
     error["explanation"] = None if explanation is None else explanation.to_json()

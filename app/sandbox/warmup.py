@@ -9,6 +9,25 @@ from __future__ import annotations
 
 import sys
 
+WARM_SNIPPET = (
+    "x = torch.ones(2, 2, requires_grad=True)\ny = (x * 2).sum()\ny.backward()\n"
+    "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nz = x.t().view(-1)\n"
+)
+"""Touches what most runs touch: ops, autograd, a figure, an error and its explanation."""
+PREFAULT_SNIPPET = "x = torch.randn(2, 3, requires_grad=True)\ny = (x.t() * 2).sum()\ny.backward()"
+"""What an idle worker runs on itself before it says it is ready (see worker.py): the common
+path only (no figure, no error), so it moves work off a run's path rather than adding it."""
+
+
+def prefault() -> None:
+    """In a freshly forked worker: run a snippet of our own and encode its report, so the
+    pages a run's first steps write are already the worker's own. A forked process copies
+    every page it first writes (refcounts, caches): done here, off any run's path, instead
+    of during the student's run, where it cost more than the run itself."""
+    from app.sandbox import runner, worker
+
+    worker.encode_report(runner.run_snippet_here(PREFAULT_SNIPPET, timeout_s=None))
+
 
 def warm_up() -> dict[str, str]:
     """Import and exercise everything a run may touch, single-threaded, before any fork.
@@ -37,11 +56,7 @@ def warm_up() -> dict[str, str]:
     loss.backward()
     optimizer.step()
     optimizer.zero_grad()
-    report = runner.run_snippet_here(
-        "x = torch.ones(2, 2, requires_grad=True)\ny = (x * 2).sum()\ny.backward()\n"
-        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nz = x.t().view(-1)\n",
-        timeout_s=None,
-    )
+    report = runner.run_snippet_here(WARM_SNIPPET, timeout_s=None)
     assert report["error"] is not None, "warm-up snippet should raise at its last line"
     plt.close("all")
     return {"torch": torch.__version__, "python": sys.version.split()[0]}

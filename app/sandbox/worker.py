@@ -33,6 +33,7 @@ from app.sandbox.protocol import (
     send,
 )
 from app.sandbox.report import error_info, skeleton
+from app.sandbox.warmup import prefault
 
 if TYPE_CHECKING:
     from app.sandbox.slot import SandboxConfig, SlotPlace
@@ -69,6 +70,7 @@ def serve_one_run(
             landlock.restrict_writes_to(place.home, config.landlock_abi)
         if config.seccomp_filter is not None:
             seccomp.load_filter(config.seccomp_filter)
+        prefault()  # walled in already: only our own code runs here
         send(channel, WorkerReady())
         message, fds = receive(channel)
     except BaseException:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 
 from app import __version__
 from app.errors import NotFound
+from app.fixcheck import attach_fix_check
 from app.lessons import course, find_lesson, glossary, library, neighbours, recap, topics
 from app.schemas import Health, RunRequest, RunResponse
 from app.web.deps import ClientDep, ServiceDep
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 async def run(request: RunRequest, service: ServiceDep, client: ClientDep) -> Response:
     """Run a snippet in the sandbox and report what it did to every tensor."""
     report = await service.run(request, client)
+    report = await attach_fix_check(service, request, report, client)  # issue 11: fixes that ran
     # Already validated field by field; serialising it once more through FastAPI's
     # response_model would validate it twice on the latency-critical path.
     return Response(

@@ -175,6 +175,7 @@ def results_context(
     return {
         "report": report,
         "results": results,
+        "code_lines": code.splitlines(),  # the fix check re-sends the code it was run with
         "stopped": stopped,
         "meta": results.meta if results else {"ran": False},
     }
