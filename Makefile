@@ -19,7 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check app tests bench
-	$(BIN)/python -m pytest -m "not replicas"
+	$(BIN)/python -m pytest
 
 # Two replicas on PostgreSQL behind nginx (needs postgresql and nginx from Debian; ~5 min).
 test-replicas: $(STAMP)
