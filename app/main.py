@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from app import __version__, resources
@@ -24,7 +23,7 @@ from app.metrics import Metrics
 from app.sandbox.executor import ForkServerExecutor
 from app.service import RunService
 from app.store import Store
-from app.web import access, api, docs, error_handler, fixcheck, ops, pages, shares
+from app.web import access, api, assets, docs, error_handler, fixcheck, ops, pages, shares
 from app.web.access import AccessCodeMiddleware, AccessGate
 from app.web.accesslog import AccessLogMiddleware
 from app.web.guard import RequestGuard
@@ -91,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.include_router(fixcheck.router)  # issue 11: the page's fix check
-    app.mount("/static", StaticFiles(directory=resources.STATIC_DIR), name="static")
+    app.mount("/static", assets.for_directory(resources.STATIC_DIR), name="static")
     # Outermost last: the access log sees every answer, the headers go on every one.
     app.add_middleware(AccessCodeMiddleware)
     app.add_middleware(RequestGuard)

@@ -7,11 +7,14 @@ fits these models. Fields beyond the contract are additions, never renames.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 JSON = Any
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**64 - 1)]
+"""Every integer of a report: what a tensor's shape, stride, count or value can be (up to
+uint64); a bigger number is a forged report, and would cost a page a 4,000-digit string."""
 
 
 class RunRequest(BaseModel):
@@ -38,22 +41,22 @@ class Stats(_Report):
     min: float | None
     max: float | None
     mean: float | None
-    nan: int
-    inf: int
+    nan: Int64
+    inf: Int64
 
 
 class GradInfo(_Report):
-    shape: list[int]
+    shape: list[Int64]
     layout: str | None = None
     dtype: str
     device: str
-    stride: list[int] | None
-    storage_offset: int | None
+    stride: list[Int64] | None
+    storage_offset: Int64 | None
     is_contiguous: bool
     requires_grad: bool
     is_leaf: bool
     grad_fn: str | None
-    numel: int
+    numel: Int64
     values: JSON = None
     values_truncated: bool = False
     stats: Stats | None = None
@@ -82,7 +85,7 @@ class ModuleInfo(_Report):
 
 class SavedTensor(_Report):
     name: str
-    shape: list[int]
+    shape: list[Int64]
     dtype: str
 
 
@@ -92,6 +95,7 @@ class Node(_Report):
     label: str
     name: str | None
     saved: list[SavedTensor] = []
+    shape: list[Int64] | None = None
 
 
 class Edge(_Report):
@@ -115,25 +119,32 @@ class TensorLite(_Report):
     name: str
     event: str | None = None
     in_place: bool | None = None
-    shape: list[int] | None = None
+    shape: list[Int64] | None = None
     dtype: str | None = None
-    stride: list[int] | None = None
+    stride: list[Int64] | None = None
     is_contiguous: bool | None = None
     requires_grad: bool | None = None
     grad_fn: str | None = None
-    grad_shape: list[int] | None = None
+    grad_shape: list[Int64] | None = None
     values: JSON = None
     grad_values: JSON = None
 
 
 class Step(_Report):
-    line: int
+    line: Int64
     changed: list[TensorLite]
+    frame: str | None = None
+    """The snippet's function this line ran in (`"train"`); null at the top level."""
+    call: Int64 | None = None
+    """Which call of that function: steps of one call share it (null at the top level)."""
+    skipped: Int64 = 0
+    """Executions of lines before this one that were not recorded (a line past its cap):
+    their changes are folded into this step."""
 
 
 class RunWarning(_Report):
     kind: str
-    line: int | None
+    line: Int64 | None
     message: str
     message_zh: str | None = None
     names: list[str] = []
@@ -144,12 +155,12 @@ class ModuleCall(_Report):
 
     module: str | None
     type: str
-    depth: int = Field(ge=0)
-    line: int | None
-    input_shapes: list[list[int]]
-    output_shapes: list[list[int]] | None
+    depth: Int64 = Field(ge=0)
+    line: Int64 | None
+    input_shapes: list[list[Int64]]
+    output_shapes: list[list[Int64]] | None
     failed: bool
-    parameters: int = Field(0, ge=0, description="Elements in the module's parameters.")
+    parameters: Int64 = Field(0, ge=0, description="Elements in the module's parameters.")
 
 
 class FixEdit(_Report):
@@ -157,14 +168,14 @@ class FixEdit(_Report):
     replaced, or lines inserted before one. The server applies it to the code it was sent,
     never code from the run."""
 
-    line: int = Field(ge=1)
+    line: Int64 = Field(ge=1)
     kind: Literal["replace", "insert_before"]
     text: str = Field(max_length=2000)
 
 
 class ShapeAfterFix(_Report):
     name: str
-    shape: list[int]
+    shape: list[Int64]
     dtype: str
 
 
@@ -210,7 +221,7 @@ class Explanation(_Report):
 class ErrorInfo(_Report):
     type: str
     message: str
-    line: int | None
+    line: Int64 | None
     traceback: str
     explanation: Explanation | None = None
     operands: list[dict[str, JSON]] = []
@@ -234,7 +245,7 @@ class RunResponse(_Report):
     steps_truncated: bool = False
     warnings: list[RunWarning]
     error: ErrorInfo | None
-    figures_dropped: int = 0
+    figures_dropped: Int64 = 0
     wall_ms: float | None = None
     inspection_problems: list[str] = []
     timings: dict[str, float] = Field(

@@ -63,6 +63,27 @@ for epoch in range(20):
     loss.backward()
     optimizer.step()
 """,
+    "training loop in a function (20 batches)": """\
+X = torch.randn(80, 4)
+y = X @ torch.tensor([[1.], [-2.], [3.], [0.5]])
+model = nn.Linear(4, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+
+def train_one_epoch():
+    total = 0.0
+    for start in range(0, 80, 4):
+        xb, yb = X[start:start + 4], y[start:start + 4]
+        loss = F.mse_loss(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+    return total
+
+
+losses = [train_one_epoch() for _ in range(1)]
+""",
 }
 
 

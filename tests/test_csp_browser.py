@@ -72,11 +72,6 @@ def test_the_api_docs_work_offline_under_the_csp(
     assert not violations(page, console)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates and JS still use inline styles (htmx's indicator style, style= "
-    "attributes, CodeMirror's <style>): the page work removes them; then drop this mark",
-)
 def test_the_playground_runs_under_the_csp_without_violations(
     watched: tuple[Page, list[str], list[str]], server: LiveServer
 ) -> None:

@@ -391,7 +391,7 @@ def test_to_json_carries_the_contract_fields() -> None:
     y = x * x
     body = build_graph([("x", x), ("y", y)]).to_json()
     assert set(body) == {"nodes", "edges", "truncated", "dot"}
-    assert all(set(n) == {"id", "kind", "label", "name", "saved"} for n in body["nodes"])
+    assert all(set(n) == {"id", "kind", "label", "name", "saved", "shape"} for n in body["nodes"])
     assert body["edges"][0] == {"source": "n0", "target": "n1"}
 
 
@@ -442,3 +442,13 @@ def test_never_raises(name: str, value: Any) -> None:
     expected = name not in {"plain", "no_grad", "hostile", "not_a_tensor"}
     assert any(n.kind == "tensor" and n.name == name for n in graph.nodes) == expected
     assert graph.to_json()["dot"].startswith("digraph")
+
+
+def test_each_node_carries_its_output_shape() -> None:
+    w = torch.ones(3, 2, requires_grad=True)
+    y = (torch.ones(4, 3) @ w).relu().sum()
+    shapes = {(n.kind, n.label): n.shape for n in build_graph([("y", y), ("w", w)]).nodes}
+    assert shapes[("op", "MmBackward0")] == [4, 2]
+    assert shapes[("op", "ReluBackward0")] == [4, 2]
+    assert shapes[("op", "SumBackward0")] == []
+    assert shapes[("leaf", "AccumulateGrad")] == [3, 2]

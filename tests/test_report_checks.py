@@ -109,3 +109,19 @@ def test_a_syntax_error_may_point_one_line_past_the_end() -> None:
 def test_an_expanded_tensor_with_a_huge_numel_is_honest() -> None:
     huge = tensor(shape=[10**12], numel=10**12, stride=[0], values=[1.0] * 256)
     assert outcome_of(report(tensors=[huge]))[0] is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"tensors": [tensor(numel=10**4000)]},
+        {"tensors": [tensor(stride=[3, 2**64])]},
+        {"tensors": [tensor(storage_offset=-(2**63) - 1)]},
+        {"steps": [{"line": 10**30, "changed": []}]},
+    ],
+    ids=["a 4,000-digit numel", "a stride past uint64", "an offset below int64", "a huge line"],
+)
+def test_an_integer_no_tensor_can_have_is_a_malformed_report(changes: dict[str, Any]) -> None:
+    kind, message = outcome_of(report(**changes))
+    assert kind == "SandboxViolation"
+    assert "malformed report" in message

@@ -207,7 +207,11 @@ def test_nan_written_behind_autograds_back_is_still_caught() -> None:
     json.dumps(tracer.steps, allow_nan=False)
 
 
-def test_functions_defined_in_the_snippet_are_not_traced_line_by_line() -> None:
+def where(tracer: LineTracer) -> list[tuple[int, str | None, int | None]]:
+    return [(step["line"], step.get("frame"), step.get("call")) for step in tracer.steps]
+
+
+def test_functions_defined_in_the_snippet_are_traced_with_their_frame_and_call() -> None:
     tracer, ns = run(
         """\
         def double(t):
@@ -217,11 +221,103 @@ def test_functions_defined_in_the_snippet_are_not_traced_line_by_line() -> None:
 
         x = torch.ones(2)
         y = double(x)
+        z = double(y)
         """
     )
-    assert [step["line"] for step in tracer.steps] == [6, 7]
-    assert {lite["name"] for step in tracer.steps for lite in step["changed"]} == {"x", "y"}
-    assert ns["y"].tolist() == [2.0, 2.0]
+    assert where(tracer) == [
+        (6, None, None), (2, "double", 1), (3, "double", 1), (7, None, None),
+        (2, "double", 2), (3, "double", 2), (8, None, None),
+    ]  # fmt: skip
+    inside = tracer.steps[1]["changed"]
+    assert [(lite["name"], lite["event"]) for lite in inside] == [("t", "bound"), ("u", "bound")]
+    assert tracer.steps[5]["changed"][0]["values"] == [4.0, 4.0]  # the second call's v
+    assert ns["z"].tolist() == [4.0, 4.0]
+    assert tracer.live == set()  # no frame is kept once it returned
+
+
+def test_a_training_loop_inside_a_function_shows_each_iteration() -> None:
+    tracer, _ = run(
+        """\
+        X = torch.arange(8.).reshape(4, 2)
+        w = torch.zeros(2, requires_grad=True)
+
+        def train():
+            for row in X:
+                loss = (row * w).sum()
+                loss.backward()
+            return loss
+
+        final = train()
+        """
+    )
+    rows = [lite["values"] for step in tracer.steps if step.get("frame") == "train"
+            for lite in step["changed"] if lite["name"] == "row"]  # fmt: skip
+    assert rows == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]
+    grads = [lite["grad_values"] for _, lite in changes(tracer, "w") if lite["grad_values"]]
+    assert grads[-1] == [12.0, 16.0]  # accumulated over the four backward() calls
+    assert tracer.steps[-1]["line"] == 10 and "frame" not in tracer.steps[-1]
+
+
+def test_comprehensions_and_lambdas_are_not_traced_line_by_line() -> None:
+    tracer, ns = run(
+        """\
+        parts = [torch.ones(1) * i for i in range(3)]
+        f = lambda t: t + 1
+        y = f(parts[2])
+        """
+    )
+    assert where(tracer) == [(3, None, None)]
+    assert ns["y"].item() == 3.0
+
+
+def test_a_line_past_its_visit_cap_folds_into_the_next_step() -> None:
+    tracer, ns = run(
+        """\
+        x = torch.zeros(1)
+        for i in range(300):
+            x = x + 1
+        y = x * 2
+        """,
+        max_visits_per_line=10,
+    )
+    loop = [step for step in tracer.steps if step["line"] == 3]
+    assert len(loop) == 10
+    after = tracer.steps[-1]
+    assert after["line"] == 4 and after["skipped"] > 0
+    values = {lite["name"]: lite["values"] for lite in after["changed"]}
+    assert values == {"x": [300.0], "y": [600.0]}  # the folded iterations' net effect
+    assert tracer.truncated is False
+    assert ns["y"].item() == 600.0
+
+
+def test_recursion_numbers_each_call() -> None:
+    tracer, _ = run(
+        """\
+        def down(t, n):
+            s = t * n
+            return s if n == 1 else down(s, n - 1)
+
+        r = down(torch.ones(1), 3)
+        """
+    )
+    calls = [step["call"] for step in tracer.steps if step.get("frame") == "down"]
+    assert calls == [1, 2, 3]
+
+
+def test_nan_inside_a_function_is_left_to_the_top_level_names() -> None:
+    tracer, _ = run(
+        """\
+        def bad():
+            z = torch.tensor([0.]) / 0
+            return z
+
+        out = bad()
+        """
+    )
+    assert tracer.first_nonfinite == {"out": 5}
+    inside = [lite for step in tracer.steps if step.get("frame") for lite in step["changed"]]
+    assert inside[0]["values"] == ["NaN"]  # still strict JSON
+    json.dumps(tracer.steps, allow_nan=False)
 
 
 def test_an_exception_keeps_the_steps_before_it_and_propagates_unchanged() -> None:

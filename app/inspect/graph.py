@@ -29,6 +29,8 @@ class GraphNode:
     label: str
     name: str | None = None
     saved: list[dict[str, Any]] = field(default_factory=list)
+    shape: list[int] | None = None
+    """The op's (first) output shape, from autograd's own input metadata."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +39,7 @@ class GraphNode:
             "label": self.label,
             "name": self.name,
             "saved": [dict(item) for item in self.saved],
+            "shape": self.shape,
         }
 
 
@@ -121,10 +124,13 @@ class _Builder:
         label = type(fn).__name__
         if label == LEAF_LABEL:
             node_id = self.add_node("leaf", label, self.leaf_name(fn))
+            if node_id is not None:
+                self.nodes[-1].shape = output_shape(fn)
         else:
             node_id = self.add_node("op", label, None)
             if node_id is not None:
                 self.nodes[-1].saved = saved_tensors(fn)
+                self.nodes[-1].shape = output_shape(fn)
         if node_id is not None:
             self.ids[id(fn)] = (fn, node_id)
             self.queue.append(fn)
@@ -171,6 +177,16 @@ def _next_functions(fn: Any) -> list[Any]:
         return [child for child, _ in fn.next_functions if child is not None]
     except Exception:
         return []
+
+
+def output_shape(fn: Any) -> list[int] | None:
+    """The shape of what the op produced: the shape of the gradient its backward receives."""
+    try:
+        if type(fn).__name__ == LEAF_LABEL:
+            return list(fn.variable.shape)
+        return list(fn._input_metadata[0].shape)
+    except Exception:  # no metadata on this node type, or a nested tensor
+        return None
 
 
 def saved_tensors(fn: Any) -> list[dict[str, Any]]:

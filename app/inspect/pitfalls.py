@@ -287,15 +287,16 @@ def _shared_modified_warnings(
     if tracer is None:
         return []
     sharing = {info["name"]: set(info.get("shares_storage_with") or ()) for info in tensors}
+    steps = [step for step in tracer.steps if "frame" not in step]  # top-level names only
     last_bound: dict[str, int] = {}
-    for index, step in enumerate(tracer.steps):
+    for index, step in enumerate(steps):
         for item in step["changed"]:
             if item["event"] == "bound":
                 last_bound[item["name"]] = index
     tree = _parse(source)
     warnings: list[PitfallWarning] = []
     warned_lines: set[int] = set()
-    for index, step in enumerate(tracer.steps):
+    for index, step in enumerate(steps):
         line = step["line"]
         written = [
             item["name"]

@@ -1,13 +1,20 @@
 """The playground page: server-rendered HTML and htmx partials over the API's own `RunService`.
 
 One URL answers with a page or a partial depending on `HX-Request`, and every full page
-`{% include %}`s its partials, so each piece of markup exists once. The browser's own
-JavaScript only drives the editor and the graph; everything a student sees is built here.
+`{% include %}`s its partials, so each piece of markup exists once. A page never runs a
+snippet while it is rendered: the page's script starts the run (an htmx POST on load), so
+opening a link runs nothing a visitor did not load the page for. What the results show is
+built and bounded in `report_view`; the page's own script drives the editor, the graph and
+the stepper.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import importlib.metadata
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,33 +24,30 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app import resources
+from app import __version__, resources
 from app.errors import NotFound
-from app.lessons import TOPICS, Lesson, find_lesson, library
+from app.lessons import Lesson, find_lesson
+from app.outcome import LIMIT_ERROR_TYPES
 from app.schemas import RunRequest, RunResponse
 from app.store import Share
+from app.web import assets
 from app.web.deps import ClientDep, ServiceDep
+from app.web.lesson_view import lesson_neighbours, lessons_by_topic, question_json
+from app.web.report_view import ResultsView, results_view
 from app.web.shares import SharesDep
-from app.web.views import (
-    LIMIT_ERRORS,
-    build_groups,
-    code_spans,
-    format_number,
-    formula,
-    heat,
-    index_names,
-    is_float,
-    slot_colour,
-    value_slices,
-)
+from app.web.values_view import code_spans
 
+LIMIT_ERRORS = LIMIT_ERROR_TYPES
 TEMPLATES_DIR = resources.TEMPLATES_DIR
+STATIC_DIR = resources.STATIC_DIR
 LANGS = ("en", "zh")
+THEMES = ("light", "dark")
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (TEMPLATES_DIR / "strings.json").read_text(encoding="utf-8")
 )
 """UI text, `STRINGS[lang][key]`; kept next to the templates that show it."""
 ONE_YEAR_S = 365 * 24 * 3600
+GZIP_MIN_BYTES = 1024
 STARTER = """\
 x = torch.arange(6.).reshape(2, 3)
 y = x.t()            # a view: the same storage, strides swapped
@@ -53,8 +57,19 @@ w = x[:, 1]          # every row's middle element: offset 1, stride 3
 
 router = APIRouter(include_in_schema=False)
 Code = Annotated[str, Form(description="The snippet.")]
+RunKey = Annotated[str, Form(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
+MAX_STOPPED_KEPT = 1024
 Seed = Annotated[int, Form(ge=0, lt=2**32)]
 Lang = Annotated[str, Form()]
+
+
+@functools.cache
+def torch_version() -> str:
+    """Read from the installed package's metadata: the web process never imports torch."""
+    try:
+        return importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
@@ -65,11 +80,10 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=format_number, code_spans=code_spans)
+    env.filters.update(code_spans=code_spans)
     env.globals.update(
-        value_slices=value_slices, heat=heat, is_float=is_float, slot_colour=slot_colour,
-        formula=formula, index_names=index_names, lesson_named=find_lesson,
-        LIMIT_ERRORS=LIMIT_ERRORS,
+        lesson_named=find_lesson, asset=assets.for_directory(STATIC_DIR).url,
+        app_version=__version__, torch_version=torch_version(),
     )  # fmt: skip
     return Jinja2Templates(env=env)
 
@@ -113,6 +127,7 @@ def render(
     """Render with the context every template needs, remembering a language picked by URL."""
     lang = lang or language(request)
     templates: Jinja2Templates = request.app.state.templates
+    theme = request.cookies.get("theme")
     response = templates.TemplateResponse(
         request,
         name,
@@ -120,6 +135,7 @@ def render(
             "lang": lang,
             "t": Text(lang),
             "projector": request.cookies.get("projector") == "1",
+            "theme": theme if theme in THEMES else None,
             **context,
         },
         status_code=status_code,
@@ -127,6 +143,19 @@ def render(
     )
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, max_age=ONE_YEAR_S, samesite="lax")
+    return compressed(request, response)
+
+
+def compressed(request: Request, response: Response) -> Response:
+    """gzip a page or partial for a client that accepts it: the sidebar alone is ~40 KB of
+    HTML, and the results of a big run more. Fast level: pages are rendered per request."""
+    body = response.body
+    if len(body) < GZIP_MIN_BYTES or "gzip" not in request.headers.get("accept-encoding", ""):
+        return response
+    response.body = gzip.compress(body, compresslevel=5, mtime=0)
+    response.headers["content-encoding"] = "gzip"
+    response.headers["content-length"] = str(len(response.body))
+    response.headers.append("vary", "Accept-Encoding")
     return response
 
 
@@ -137,19 +166,27 @@ def error_page(
     return render(request, "error.html", context, status_code=status_code, headers=headers)
 
 
-def results_context(report: RunResponse | None, code: str) -> dict[str, Any]:
-    """What the results partial shows, and `meta`: the little the page's script needs."""
-    error = report.error if report else None
+def results_context(
+    report: RunResponse | None, code: str, lang: str, *, stopped: bool = False
+) -> dict[str, Any]:
+    """What the results partial shows (`results`, bounded) and the validated `report`;
+    `stopped`: the student pressed Stop, so the run's end is theirs, not a time limit."""
+    results: ResultsView | None = results_view(report, code, lang) if report else None
     return {
         "report": report,
-        "groups": build_groups(report) if report else [],
-        "code_lines": code.splitlines(),
-        "meta": {
-            "ran": report is not None,
-            "error_line": error.line if error else None,
-            "dot": report.graph.dot if report and report.graph.nodes else "",
-        },
+        "results": results,
+        "code_lines": code.splitlines(),  # the fix check re-sends the code it was run with
+        "stopped": stopped,
+        "meta": results.meta if results else {"ran": False},
     }
+
+
+def stopped_runs(request: Request) -> OrderedDict[tuple[str, str], None]:
+    """The last runs this process stopped at a page's request, by (client, run key)."""
+    state = request.app.state
+    if not hasattr(state, "stopped_runs"):
+        state.stopped_runs = OrderedDict()
+    return state.stopped_runs
 
 
 def page(
@@ -166,6 +203,8 @@ def page(
     lang: str | None = None,
 ) -> Response:
     """The whole playground around one snippet (and its results, when it has run)."""
+    lang = lang or language(request)
+    before, after = lesson_neighbours(lesson) if lesson else (None, None)
     return render(
         request,
         "index.html",
@@ -173,25 +212,20 @@ def page(
             "code": code,
             "seed": seed,
             "lesson": lesson,
+            "lesson_error_line": lesson.error_line if lesson else None,
+            "question_json": question_json(lesson) if lesson else None,
+            "previous_lesson": before,
+            "next_lesson": after,
             "share": share,
             "share_url": request.app.state.shares.url(share.id) if share else None,
             "autorun": autorun,
             "page_path": page_path,
             "notice": notice,
             "topics": lessons_by_topic(),
-            **results_context(report, code),
+            **results_context(report, code, lang),
         },
         lang=lang,
     )
-
-
-def lessons_by_topic() -> list[tuple[str, str, str, list[Lesson]]]:
-    """(topic id, English name, Chinese name, lessons) for every topic that has lessons."""
-    grouped = [
-        (topic, en, zh, [lesson for lesson in library() if lesson.topic == topic])
-        for topic, en, zh in TOPICS
-    ]
-    return [entry for entry in grouped if entry[3]]
 
 
 # ---- routes ---------------------------------------------------------------------------------
@@ -207,7 +241,11 @@ async def lesson_page(request: Request, lesson_id: str) -> Response:
     lesson = find_lesson(lesson_id)
     if lesson is None:
         raise NotFound(f"there is no lesson called {lesson_id!r}")
-    return page(request, code=lesson.code, lesson=lesson, page_path=f"/lessons/{lesson.id}")
+    lang = language(request)
+    return page(
+        request, code=lesson.code_for(lang), lesson=lesson, page_path=f"/lessons/{lesson.id}",
+        lang=lang,
+    )  # fmt: skip
 
 
 @router.post("/run")
@@ -218,13 +256,31 @@ async def run(
     code: Code = "",
     seed: Seed = 0,
     lang: Lang = "",
+    run_key: RunKey = "",
 ) -> Response:
-    """Run the editor's code: the results partial for htmx, else the whole page around them."""
+    """Run the editor's code: the results partial for htmx, else the whole page around them.
+    `run_key`, the page's name for this run, is what its Stop button sends."""
     lang = language(request, lang)
-    report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client)
+    report = await service.run(RunRequest(code=code, seed=seed, lang=lang), client, run_key or None)
+    stopped = stopped_runs(request).pop((client, run_key), False) is None
     if is_htmx(request):
-        return render(request, "partials/results.html", results_context(report, code), lang=lang)
+        context = results_context(report, code, lang, stopped=stopped)
+        return render(request, "partials/results.html", context, lang=lang)
     return page(request, code=code, seed=seed, report=report, lang=lang)
+
+
+@router.post("/run/stop", status_code=204)
+async def stop(
+    request: Request, service: ServiceDep, client: ClientDep, run_key: RunKey = ""
+) -> Response:
+    """End this client's run named `run_key` now (the Stop button); 404 when none is going."""
+    if not run_key or not service.cancel(run_key, client):
+        raise NotFound("no run of yours with that key is in flight")
+    stopped = stopped_runs(request)
+    stopped[(client, run_key)] = None
+    while len(stopped) > MAX_STOPPED_KEPT:
+        stopped.popitem(last=False)
+    return Response(status_code=204)
 
 
 @router.post("/share")
@@ -252,8 +308,18 @@ async def shared(request: Request, share_id: str, shares: SharesDep) -> Response
 
 
 @router.post("/prefs", status_code=204)
-async def prefs(projector: Annotated[str, Form()] = "") -> Response:
-    """Remember the projector toggle, so the next page opens in the same mode."""
+async def prefs(
+    projector: Annotated[str, Form()] = "",
+    pref: Annotated[str, Form()] = "projector",
+    theme: Annotated[str, Form()] = "",
+) -> Response:
+    """Remember a display choice (`pref`: projector, or theme), so the next page opens with it."""
     response = Response(status_code=204)
+    if pref == "theme":
+        if theme in THEMES:
+            response.set_cookie("theme", theme, max_age=ONE_YEAR_S, samesite="lax")
+        else:  # follow the system again
+            response.delete_cookie("theme", samesite="lax")
+        return response
     response.set_cookie("projector", "1" if projector else "0", max_age=ONE_YEAR_S, samesite="lax")
     return response

@@ -30,6 +30,23 @@ function copyLicense(name) {
   writeFileSync(licenseFile(name), `${name}@${version} (${license})\n\n${text}`);
 }
 
+// style-mod puts CodeMirror's styles in a <style> element unless the editor lives in a shadow
+// root; the page's CSP (`style-src 'self'`, no nonce) refuses such elements. Every browser
+// the page supports has constructable stylesheets, which CSP allows, so use them for
+// documents too. The page's own CSS then comes *before* CodeMirror's in the cascade, so its
+// editor rules are written with an id to win.
+const styleModCsp = {
+  name: "style-mod-csp",
+  setup(build) {
+    build.onLoad({ filter: /style-mod[\\/]src[\\/]style-mod\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const from = "if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {";
+      if (!source.includes(from)) throw new Error("style-mod changed: revisit the CSP patch");
+      return { contents: source.replace(from, "if (root.adoptedStyleSheets && win.CSSStyleSheet) {") };
+    });
+  },
+};
+
 async function buildCodeMirror() {
   const bundled = (pkgs) => pkgs.map((n) => `${n}@${pkgJson(n).version}`).join(", ");
   const direct = ["codemirror", "@codemirror/lang-python"];
@@ -44,6 +61,7 @@ async function buildCodeMirror() {
     legalComments: "none",
     metafile: true,
     logLevel: "warning",
+    plugins: [styleModCsp],
     banner: {
       js: `/*! CodeMirror 6 for Tensor Playground: ${bundled(direct)} and their dependencies.`
         + " MIT, see licenses/. */",
@@ -85,6 +103,31 @@ function copyViz() {
   writeFileSync(licenseFile("@viz-js/viz"), text);
 }
 
+// axe-core is for the accessibility test only (tests/test_browser_a11y.py injects it); the
+// page never loads it.
+function copyAxe() {
+  copyFileSync(join(pkgDir("axe-core"), "axe.min.js"), join(vendor, "axe.min.js"));
+  const { version, license } = pkgJson("axe-core");
+  const text = readFileSync(join(pkgDir("axe-core"), "LICENSE"), "utf8");
+  writeFileSync(licenseFile("axe-core"), `axe-core@${version} (${license})\n\n${text}`);
+}
+
+// The Noto Sans SC subset is cut by cjk_subset.py (fontTools); its source is this package.
+function copyFontLicense() {
+  const name = "@fontsource/noto-sans-sc";
+  const { version, license } = pkgJson(name);
+  const text = readFileSync(join(pkgDir(name), "LICENSE"), "utf8");
+  writeFileSync(licenseFile(name), `${name}@${version} (${license})\n\n${text}`);
+}
+
+// Served as is with `Content-Encoding: gzip` (app/web/assets.py checks they match).
+function precompress(files) {
+  for (const file of files) {
+    const data = readFileSync(join(vendor, file));
+    writeFileSync(join(vendor, `${file}.gz`), gzipSync(data, { level: 9 }));
+  }
+}
+
 function report(files) {
   for (const file of files) {
     const data = readFileSync(join(vendor, file));
@@ -100,6 +143,10 @@ rmSync(licenses, { recursive: true, force: true });
 mkdirSync(licenses);
 copyHtmx();
 copyViz();
+copyAxe();
+copyFontLicense();
 const bundled = await buildCodeMirror();
 console.log(`codemirror.js bundles: ${bundled.map((n) => `${n}@${pkgJson(n).version}`).join(" ")}`);
-report(["htmx.min.js", "codemirror.js", "viz-standalone.js"]);
+const outputs = ["htmx.min.js", "codemirror.js", "viz-standalone.js", "axe.min.js"];
+precompress(outputs);
+report(outputs);
