@@ -263,13 +263,13 @@ def test_the_run_facts_choose_the_cause(expect: str, code: str, edit_runs: bool 
 
 
 def _has_causes(entry_id: str) -> bool:
-    from app.explain.matcher import catalog
+    from app.explain.pitfall_catalog import catalog
 
     return bool(next(e for e in catalog() if e["id"] == entry_id).get("causes"))
 
 
 def test_every_cause_of_the_catalog_is_exercised() -> None:
-    from app.explain.matcher import catalog
+    from app.explain.pitfall_catalog import catalog
 
     causes = {f"{e['id']}/{c['id']}" for e in catalog() for c in e.get("causes", [])}
     assert causes == {c[0] for c in CAUSES if "/" in c[0]}

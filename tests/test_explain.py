@@ -21,8 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from app.explain import matcher
-from app.explain.matcher import CatalogError, ErrorFacts, explain, validate_catalog
+from app.explain import pitfall_catalog as the_catalog
+from app.explain.matcher import ErrorFacts, explain
+from app.explain.pitfall_catalog import CatalogError, validate_catalog
 from app.inspect.context import error_context
 from app.inspect.module_calls import ModuleCallRecorder
 from app.inspect.operands import failing_operands
@@ -476,7 +477,7 @@ def test_entry_holds_without_run_facts(entry_id: str, code: str) -> None:
     """Without operands or tensors the same entry matches and degrades to generic text."""
     facts = run_snippet(code, with_operands=False)
     bare = ErrorFacts(facts.type, facts.message, facts.line_source, tensors=())
-    needs = next(e.get("needs") for e in matcher.catalog() if e["id"] == entry_id)
+    needs = next(e.get("needs") for e in the_catalog.catalog() if e["id"] == entry_id)
     explanation = explain(bare)
     if needs:
         assert explanation is None
@@ -497,7 +498,7 @@ def test_device_errors_match_their_exact_messages(
 
 def test_every_entry_is_exercised() -> None:
     covered = {c[0] for c in CASES} | {m[0] for m in MESSAGES}
-    assert {e["id"] for e in matcher.catalog()} == covered
+    assert {e["id"] for e in the_catalog.catalog()} == covered
 
 
 def test_view_after_transpose_names_the_real_strides() -> None:
@@ -584,19 +585,19 @@ def test_explanation_serialises_to_json() -> None:
 
 
 def test_catalog_is_loaded_once() -> None:
-    assert matcher._compiled() is matcher._compiled()
-    assert len(matcher.catalog()) >= 28
+    assert the_catalog.compiled() is the_catalog.compiled()
+    assert len(the_catalog.catalog()) >= 28
 
 
 def test_lesson_ids_belong_to_the_curriculum_topics() -> None:
     topics = tuple(f"{topic}-" for topic, _, _ in TOPICS)
-    for entry in matcher.catalog():
+    for entry in the_catalog.catalog():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", entry["lesson"]), entry["id"]
         assert entry["lesson"].startswith(topics), entry["id"]
 
 
 def _good_entry() -> dict[str, Any]:
-    return copy.deepcopy(next(e for e in matcher.catalog() if e["id"] == "view-non-contiguous"))
+    return copy.deepcopy(next(e for e in the_catalog.catalog() if e["id"] == "view-non-contiguous"))
 
 
 def _broken(change: Any) -> list[dict[str, Any]]:
@@ -630,7 +631,7 @@ def test_validation_rejects_a_bad_entry(entries: list[dict[str, Any]], complaint
 
 
 def test_validation_accepts_the_shipped_catalog() -> None:
-    assert len(validate_catalog(matcher.catalog())) == len(matcher.catalog())
+    assert len(validate_catalog(the_catalog.catalog())) == len(the_catalog.catalog())
 
 
 def test_matching_is_fast() -> None:
