@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-replicas lint bench load load-replicas conformance clean
+.PHONY: run test test-slow test-replicas lint bench load load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -20,6 +20,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/python -m pytest
+
+# Suites too slow for every change (each holds a server of its own for many seconds).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 # Two replicas on PostgreSQL behind nginx (needs postgresql and nginx from Debian; ~5 min).
 test-replicas: $(STAMP)

@@ -177,6 +177,7 @@ def test_openapi_docs_are_served(server: LiveServer) -> None:
     assert "/api/v1/run" in schema["paths"]
 
 
+@pytest.mark.slow
 def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
     busy = start_server(tmp_path, max_runs=1, queue_size=0)
     try:

@@ -112,6 +112,7 @@ def test_a_normal_run_is_served_while_half_open_connections_wait(served: LiveSer
             sock.close()
 
 
+@pytest.mark.slow
 def test_running_out_of_descriptors_writes_a_bounded_log(tmp_path: Path) -> None:
     server = start_server(
         tmp_path, cli=True, max_runs=1, header_timeout_s=3,

@@ -187,6 +187,7 @@ def test_logout_revokes_the_session(guarded: LiveServer) -> None:
         assert replay.status_code == 303
 
 
+@pytest.mark.slow
 def test_a_new_code_revokes_every_session(tmp_path: Path) -> None:
     server = start_server(tmp_path, access_code="first-code")
     with browser_at(server) as student:

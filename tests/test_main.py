@@ -45,6 +45,7 @@ def alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_the_run_in_flight_then_leaves_nothing(tmp_path: Path) -> None:
     server = start_server(tmp_path, max_runs=1)
     tree = descendants(server.process.pid)

@@ -46,6 +46,7 @@ def test_the_summary_names_the_profile_and_why() -> None:
     )
 
 
+@pytest.mark.slow
 def test_one_user_on_loopback_is_never_rate_limited(tmp_path: Path) -> None:
     # `make run`: loopback. PLAYGROUND_MAX_RUNS=0 is invalid: the CLI flag must win, and
     # nothing may read the environment before the flag is applied.
@@ -60,6 +61,7 @@ def test_one_user_on_loopback_is_never_rate_limited(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.slow
 def test_the_class_profile_limits_each_client(tmp_path: Path) -> None:
     server = start_server(tmp_path, cli=True, args=("--profile", "class"))
     try:

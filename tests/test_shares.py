@@ -287,6 +287,7 @@ def test_a_public_url_that_is_not_a_base_url_is_rejected(bad: str) -> None:
 # ---- the event loop never waits for the database -------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_share_waiting_on_a_database_lock_blocks_nothing_else(
     database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
