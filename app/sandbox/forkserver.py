@@ -31,6 +31,7 @@ import socket
 import sys
 
 from app.sandbox import cgroups, isolation, landlock, probe, rootfs, seccomp
+from app.sandbox.hugepages import collapse_written_memory
 from app.sandbox.limits import (
     RunLimits,
     current_virtual_size,
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     import gc
 
     gc.freeze()  # children share the warm heap instead of copying it on the first GC
+    collapse_written_memory()  # before the first fork: a worker's fork and exit get cheap
     server = Supervisor(config, settings.slots, events, groups)
     layers = probe.layers(config, groups)
     if why:
