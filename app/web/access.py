@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.errors import LoginThrottled, Unauthorized
-from app.web.deps import ClientDep, get_client
+from app.web.deps import ClientDep, client_address
 from app.web.error_handler import error_response, send_error
 from app.web.login_limit import BrowserIds, LoginLimiter
 from app.web.pages import render
@@ -88,7 +88,7 @@ class AccessCodeMiddleware:
         bearer = request.headers.get("authorization", "")
         try:
             if bearer.startswith("Bearer ") and access.check(
-                bearer[7:].strip(), get_client(request), BEARER_KEY
+                bearer[7:].strip(), client_address(request), BEARER_KEY
             ):
                 await self.app(scope, receive, send)
                 return
@@ -128,7 +128,7 @@ def _with_browser_id(request: Request, response: Response) -> Response:
     """Give a browser without a valid id one (per-address rate permitting)."""
     access = gate(request)
     if access.browsers.check(request.cookies.get(BROWSER_COOKIE)) == "-":
-        issued = access.browsers.issue(get_client(request))
+        issued = access.browsers.issue(client_address(request))
         if issued is not None:
             response.set_cookie(
                 BROWSER_COOKIE, issued, httponly=True, samesite="lax", max_age=30 * 24 * 3600

@@ -1,4 +1,7 @@
-"""FastAPI dependencies: the app's singletons, typed, for the routers."""
+"""FastAPI dependencies: the app's singletons, typed, for the routers.
+
+They are `async def` although they never await: FastAPI runs a plain `def` dependency in its
+thread pool, a thread hop on every request for what is an attribute read."""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from app.service import RunService
 from app.store import Store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_service(request: Request) -> RunService:
+async def get_service(request: Request) -> RunService:
     return request.app.state.service
 
 
-def get_client(request: Request) -> str:
+def client_address(request: Request) -> str:
     """Who is asking, for the per-client rate limit: the peer address, or the first
     X-Forwarded-For hop when the server is configured to trust its own proxy."""
     settings: Settings = request.app.state.settings
@@ -29,12 +32,16 @@ def get_client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+async def get_client(request: Request) -> str:
+    return client_address(request)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
 ClientDep = Annotated[str, Depends(get_client)]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 

@@ -51,7 +51,7 @@ class ShareService:
         return f"{self.base_url}/s/{share_id}"
 
 
-def get_shares(request: Request) -> ShareService:
+async def get_shares(request: Request) -> ShareService:
     return request.app.state.shares
 
 
