@@ -76,7 +76,7 @@ async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spamm
         body: dict = {"code": code}
         if timeout_s:
             body["timeout_s"] = timeout_s
-        started = time.perf_counter()
+        started, sent = time.perf_counter(), time.monotonic()
         try:
             response = await http.post(f"{url}/api/v1/run", json=body,
                                        headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
@@ -86,7 +86,7 @@ async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spamm
             status, retry_after = f"dropped: {type(exc).__name__}", None
         results.append({
             "kind": kind, "status": status, "spammer": spammer, "retry_after": retry_after,
-            "ms": (time.perf_counter() - started) * 1000,
+            "ms": (time.perf_counter() - started) * 1000, "at": sent,
         })
         if not spammer:
             await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading the result, editing
@@ -112,7 +112,9 @@ async def main_async(
 ) -> list[dict]:
     results: list[dict] = []
     until = time.monotonic() + args.seconds
-    limits = httpx.Limits(max_connections=args.students + 2)
+    # Idle connections are let go before the server's 5 s keep-alive ends them, as browsers
+    # do: reusing one the server is closing at that moment loses the request.
+    limits = httpx.Limits(max_connections=args.students + 2, keepalive_expiry=4)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         await asyncio.gather(
             *(student(http, url, n, until, False, results) for n in range(args.students)),
@@ -127,7 +129,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    process, url = start_server("load-data", trust_forwarded_for="true")
+    # the class profile (a server listening beyond loopback): 60 runs/min per client
+    process, url = start_server("load-data", trust_forwarded_for="true", profile="class")
     try:
         httpx.post(f"{url}/api/v1/run", json={"code": "x = 1"}, timeout=60)
         before = pss_kib(process.pid)
@@ -145,6 +148,11 @@ def main() -> None:
     spam = [r for r in results if r["spammer"]]
     statuses = Counter(str(r["status"]) for r in class_results)
     short_ok = [r["ms"] for r in class_results if r["kind"] == "short" and r["status"] == 200]
+    # Past the first 10 s: without the opening burst (every student presses Run at once and
+    # the queue overflows), the steady state of a class.
+    settled = min(r["at"] for r in results) + 10
+    short_settled = [r["ms"] for r in class_results
+                     if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled]
     ran = sum(1 for r in results if r["status"] == 200)
     five_xx = sum(1 for r in results if isinstance(r["status"], int) and r["status"] >= 500)
     dropped = sum(1 for r in results if isinstance(r["status"], str))
@@ -156,6 +164,7 @@ def main() -> None:
         "runs_per_s": round(ran / elapsed, 1),
         "short_p50_ms": round(percentile(short_ok, 50), 1),
         "short_p99_ms": round(percentile(short_ok, 99), 1),
+        "short_p99_ms_after_10s": round(percentile(short_settled, 99), 1),
         "5xx": five_xx, "dropped": dropped, "429_without_retry_after": bad_429,
         "pss_before_mib": round(before / 1024, 1), "pss_after_mib": round(after / 1024, 1),
         "pss_during_mib": [(t, round(kib / 1024, 1)) for t, kib in memory],
