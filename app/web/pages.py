@@ -164,8 +164,10 @@ def page(
     page_path: str = "/",
     notice: str | None = None,
     lang: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
-    """The whole playground around one snippet (and its results, when it has run)."""
+    """The whole playground around one snippet (and its results, when it has run); `extra`
+    adds to the context (the classroom's exercise panel)."""
     return render(
         request,
         "index.html",
@@ -180,6 +182,7 @@ def page(
             "notice": notice,
             "topics": lessons_by_topic(),
             **results_context(report, code),
+            **(extra or {}),
         },
         lang=lang,
     )
