@@ -44,6 +44,12 @@ def install(app: FastAPI, settings: Settings, store: Store, responses: dict[Any,
     app.state.classroom_gate = ClassroomGate(settings, classroom_store, store.sessions)
     app.state.broadcast_cache = {}
     store.cleanups.append(("classes past their retention", service.remove_expired))
+    metrics = app.state.metrics
+    metrics.gauge("playground_reference_runs", "Reference runs the classroom made (each "
+                  "(exercise, seed draw) at most once while cached).",
+                  lambda: service.references.runs)  # fmt: skip
+    metrics.gauge("playground_reference_cache_entries", "(exercise, seed draw) pairs cached.",
+                  lambda: len(service.references))  # fmt: skip
     page_kit.install_filters(app.state.templates)
     app.add_exception_handler(teacher_pages.NoTeacherSession, teacher_pages.to_login)
     app.include_router(api.router, responses=responses)

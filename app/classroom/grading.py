@@ -96,7 +96,7 @@ def read_run(report: RunResponse, checks: list[BaseModel], seeds: Draw) -> RunVa
     """The run's grade section decoded and validated; a section that cannot be true leaves
     `graded` None with the problem named (its value checks then fail)."""
     spec = grade_spec(checks, seeds)
-    if spec is None or report.error is not None:
+    if spec is None or report.error is not None or report.grade is None:
         return RunValues(report, None)
     try:
         graded = decode_grade(
@@ -255,7 +255,7 @@ def _no_values(submission: RunValues, subject: str) -> dict[str, str] | None:
     if submission.problem is not None:
         return both("unreadable", problem=submission.problem)
     if submission.graded is None:
-        return both("no_values", why="grade")
+        return both("no_values")
     return None
 
 

@@ -128,8 +128,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "zh": "你的运行返回了无法读取的数值（{problem}），无法比较。",
     },
     "no_values": {
-        "en": "No values came back from your run ({why}): nothing to compare.",
-        "zh": "你的运行没有返回数值（{why}），无法比较。",
+        "en": "No values came back from your run: nothing to compare.",
+        "zh": "你的运行没有返回数值，无法比较。",
     },
     "reference_unusable": {
         "en": "The exercise's reference gave no value to compare with under this seed; "

@@ -4,8 +4,8 @@ request, and a restart logs nobody out.
 The table keeps the SHA-256 of each session id, never the id: reading the table (a backup, a
 replica's logs of a query) opens no session. A session is valid until `expires_at` and only
 under the code it was opened with; expired rows are deleted by the store's housekeeping, and
-the table is bounded (`MAX_SESSIONS`, oldest dropped first) so logins in a loop cannot grow
-it without end.
+the table is bounded (`MAX_SESSIONS`: past it, the oldest 1% are dropped) so logins in a loop
+cannot grow it without end.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from app.store.shares import now_utc
 from app.web.sessions import SESSION_ID_BYTES
 
 MAX_SESSIONS = 100_000
-_TRIM_BATCH = 1000
 
 
 def id_hash(session_id: str) -> str:
@@ -53,7 +52,7 @@ class StoredSessions:
                 oldest = (
                     select(sessions.c.id_hash)
                     .order_by(sessions.c.created_at)
-                    .limit(_TRIM_BATCH)
+                    .limit(max(1, self.max_sessions // 100))
                     .scalar_subquery()
                 )
                 await connection.execute(delete(sessions).where(sessions.c.id_hash.in_(oldest)))
