@@ -35,6 +35,9 @@ class ClassText:
         self.strings = STRINGS[lang]
 
     def __call__(self, key: str, **fields: object) -> str:
+        """`n=1` picks the key's `_one` form where there is one ("1 student")."""
+        if fields.get("n") == 1 and f"{key}_one" in self.strings:
+            key = f"{key}_one"
         text = self.strings[key]
         return text.format(**fields) if fields else text
 
