@@ -6,6 +6,7 @@ its retention running out leaves no row of it behind."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -58,7 +59,7 @@ def submission(class_id: str, student_id: str, exercise_id: str, status: str) ->
     return NewSubmission(
         class_id=class_id, student_id=student_id, exercise_id=exercise_id, code=f"# {status}",
         seed=2**32 - 1, passed=status == "passed", status=status, checks=[],
-        report={"ok": not raised}, error_type="RuntimeError" if raised else None,
+        report=json.dumps({"ok": not raised}), error_type="RuntimeError" if raised else None,
         error_title="Shapes do not match" if raised else None,
     )  # fmt: skip
 
@@ -88,7 +89,7 @@ async def test_a_cell_follows_its_submissions_and_passed_stays_passed(
     assert cell.error_type == "RuntimeError"  # the latest submission's, for the errors list
     assert versions == sorted(set(versions))  # every submission moved the version
     latest = await store.latest(student_id, exercise_id)
-    assert latest is not None and latest.code == "# error" and latest.report == {"ok": False}
+    assert latest is not None and latest.code == "# error" and latest.report_data() == {"ok": False}
     assert latest.seed == 2**32 - 1
     async with store.database.transaction() as connection:
         kept = (await connection.execute(

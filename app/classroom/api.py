@@ -196,12 +196,13 @@ async def me(student: StudentDep, service: ClassroomDep) -> dict[str, Any]:
 @router.post("/exercises/{exercise_id}/submissions")
 async def submit(
     exercise_id: str, body: CodeIn, student: StudentDep, service: ClassroomDep, client: ClientDep
-) -> dict[str, Any]:
+) -> Response:
     """Run and grade the code; the answer is the Submission (its checks, its report)."""
     exercise = await service.exercise_for(student, exercise_id)
     graded = await service.submit(student, exercise, body.code, client)
-    klass = await service.class_or_404(student.class_id)
-    return serialize.submission_json(graded.row, klass.lang)
+    return Response(
+        serialize.submission_body(graded.row, graded.lang), media_type="application/json"
+    )
 
 
 # ---- the teacher's views ---------------------------------------------------------------------
@@ -224,10 +225,10 @@ async def progress_csv(klass: ClassDep, service: ClassroomDep) -> Response:
 @router.get("/classes/{class_id}/students/{student_id}/latest")
 async def latest(
     student_id: str, klass: ClassDep, service: ClassroomDep, exercise_id: str | None = None
-) -> dict[str, Any]:
+) -> Response:
     """That student's latest submission (to `exercise_id`, when given), with its code."""
     row = await service.latest(klass, student_id, exercise_id)
-    return serialize.submission_json(row, klass.lang)
+    return Response(serialize.submission_body(row, klass.lang), media_type="application/json")
 
 
 @router.delete("/classes/{class_id}/students/{student_id}", status_code=204)

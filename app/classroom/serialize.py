@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.classroom.store import CellRow, ClassRow, ExerciseRow, StudentRow, SubmissionRow
+from app.schemas import RunResponse
 
 STATUSES = ("not_tried", "error", "failed", "passed")
 MAX_STORED_REPORT_BYTES = 512 * 1024
@@ -64,6 +65,7 @@ def student_json(row: StudentRow) -> dict[str, Any]:
 
 
 def submission_json(row: SubmissionRow, lang: str, *, with_code: bool = True) -> dict[str, Any]:
+    """The Submission, its report left out (`submission_body` splices it in as stored)."""
     data: dict[str, Any] = {
         "id": row.id,
         "passed": row.passed,
@@ -76,7 +78,6 @@ def submission_json(row: SubmissionRow, lang: str, *, with_code: bool = True) ->
             }
             for c in row.checks
         ],
-        "report": row.report,
         "status": row.status,
         "exercise_id": row.exercise_id,
         "student_id": row.student_id,
@@ -88,23 +89,36 @@ def submission_json(row: SubmissionRow, lang: str, *, with_code: bool = True) ->
     return data
 
 
-def stored_report(report: dict[str, Any]) -> dict[str, Any]:
-    """The report as kept with the submission: whole, or trimmed to the size bound."""
-    for trim in (None, "figures", "steps", "values"):
+def submission_body(row: SubmissionRow, lang: str) -> bytes:
+    """The Submission's JSON with its report as stored: the report is already JSON text, so
+    it is never parsed and encoded again on the way out."""
+    head = json.dumps(submission_json(row, lang), ensure_ascii=False)
+    return f'{head[:-1]}, "report": {row.report or "null"}}}'.encode()
+
+
+def stored_report(report: RunResponse) -> str:
+    """The report as kept with the submission (JSON): whole, or trimmed to the size bound."""
+    text = report.model_dump_json()
+    if len(text) <= MAX_STORED_REPORT_BYTES:
+        return text
+    data = json.loads(text)
+    for trim in ("figures", "steps", "values"):
         if trim == "figures":
-            report = {**report, "figures": [], "stored_trimmed": True}
+            data = {**data, "figures": [], "stored_trimmed": True}
         elif trim == "steps":
-            report = {**report, "steps": [], "steps_truncated": True}
-        elif trim == "values":
-            report = {
-                **report,
-                "tensors": [_without_values(t) for t in report["tensors"]],
+            data = {**data, "steps": [], "steps_truncated": True}
+        else:
+            data = {
+                **data,
+                "tensors": [_without_values(t) for t in data["tensors"]],
                 "modules": [],
                 "graph": {"nodes": [], "edges": [], "truncated": True},
             }
-        if len(json.dumps(report)) <= MAX_STORED_REPORT_BYTES:
-            return report
-    return {**report, "stdout": report["stdout"][:4096], "stderr": report["stderr"][:4096]}
+        text = json.dumps(data, ensure_ascii=False)
+        if len(text) <= MAX_STORED_REPORT_BYTES:
+            return text
+    data = {**data, "stdout": data["stdout"][:4096], "stderr": data["stderr"][:4096]}
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _without_values(tensor: dict[str, Any]) -> dict[str, Any]:

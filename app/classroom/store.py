@@ -105,10 +105,14 @@ class SubmissionRow:
     passed: bool
     status: str
     checks: list[dict[str, Any]]
-    report: dict[str, Any] | None
+    report: str | None
+    """The run's report as JSON text (only the latest submission of a cell keeps it)."""
     error_type: str | None
     error_title: str | None
     created_at: datetime
+
+    def report_data(self) -> dict[str, Any] | None:
+        return None if self.report is None else json.loads(self.report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,7 @@ class NewSubmission:
     passed: bool
     status: str
     checks: list[dict[str, Any]]
-    report: dict[str, Any]
+    report: str
     error_type: str | None
     error_title: str | None
 
@@ -139,7 +143,6 @@ def _exercise(row: Any) -> ExerciseRow:
 def _submission(row: Any) -> SubmissionRow:
     values = row._asdict()
     values["checks"] = json.loads(values["checks"])
-    values["report"] = None if values["report"] is None else json.loads(values["report"])
     return SubmissionRow(**values)
 
 
@@ -329,10 +332,7 @@ class ClassroomStore:
             "error_title": new.error_title,
         }
         async with self.database.transaction() as connection:
-            values = _fields(row) | {
-                "checks": json.dumps(row.checks),
-                "report": json.dumps(row.report),
-            }
+            values = _fields(row) | {"checks": json.dumps(row.checks)}
             await connection.execute(insert(submissions).values(**values))
             upsert = _upsert(connection, cells).values(**cell)
             excluded = upsert.excluded

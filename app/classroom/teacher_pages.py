@@ -167,6 +167,7 @@ async def cell(
     lang = language(request)
     context = {
         "student": found, "exercise": chosen, "submission": latest,
+        "report": latest.report_data() if latest else None,
         "exercise_title": title_for(chosen, lang) if chosen else "",
         "code_lines": latest.code.splitlines() if latest else [],
     }  # fmt: skip
