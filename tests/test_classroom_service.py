@@ -4,12 +4,13 @@ and a restart that loses nothing (classes, tokens, submissions, the teacher's lo
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from app.classroom.grading import SEED_POOL
-from tests.classroom import DOUBLE, RIGHT, TEACHER_CODE, new_class
+from tests.classroom import DOUBLE, RIGHT, TEACHER_CODE, Classroom, Student, new_class
 from tests.conftest import LiveServer, start_server
 
 
@@ -18,21 +19,41 @@ def metric(server: LiveServer, name: str) -> float:
     return float(re.search(rf"^{name} (\S+)$", text, re.MULTILINE).group(1))
 
 
-def test_reference_runs_are_bounded_by_the_seed_pool(classroom_server: LiveServer) -> None:
-    room = new_class(classroom_server, "many submissions")
-    exercise = room.add(DOUBLE)
-    students = [room.join() for _ in range(4)]
-    before = metric(classroom_server, "playground_reference_runs")
-    submissions = 3 * SEED_POOL
+def test_reference_runs_are_bounded_by_the_seed_pool(tmp_path) -> None:
+    """A new exercise's draws are run in the background (draw 0 by its creation), then no
+    number of submissions makes another; after a restart (cache empty) they are made as
+    submissions need them, still at most one per draw."""
+    live = start_server(tmp_path, rate_per_minute=0, teacher_code=TEACHER_CODE)
+    try:
+        room = new_class(live, "many submissions")
+        exercise = room.add(DOUBLE)
+        deadline = time.monotonic() + 180
+        while metric(live, "playground_reference_cache_entries") < SEED_POOL:
+            assert time.monotonic() < deadline, "the exercise's draws were never warmed"
+            time.sleep(0.5)
+        assert metric(live, "playground_reference_runs") == SEED_POOL - 1
+        students = [room.join() for _ in range(4)]
+        submit_many(room, students, exercise["id"], 2 * SEED_POOL)
+        assert metric(live, "playground_reference_runs") == SEED_POOL - 1
+    finally:
+        live.stop()
+    live = start_server(tmp_path, rate_per_minute=0, teacher_code=TEACHER_CODE)
+    try:
+        room.url = live.url
+        submit_many(room, students, exercise["id"], 3 * SEED_POOL)
+        made = metric(live, "playground_reference_runs")
+        assert 1 <= made <= SEED_POOL
+        assert metric(live, "playground_reference_cache_entries") == made
+    finally:
+        live.stop()
 
+
+def submit_many(room: Classroom, students: list[Student], exercise_id: str, count: int) -> None:
     def submit(n: int) -> bool:
-        return room.submit(students[n % 4], exercise["id"], RIGHT)["passed"]
+        return room.submit(students[n % len(students)], exercise_id, RIGHT)["passed"]
 
     with ThreadPoolExecutor(4) as pool:
-        assert all(pool.map(submit, range(submissions)))
-    made = metric(classroom_server, "playground_reference_runs") - before
-    assert 1 <= made <= SEED_POOL - 1  # draw 0 was run (and cached) when the exercise was made
-    assert metric(classroom_server, "playground_reference_cache_entries") >= made
+        assert all(pool.map(submit, range(count)))
 
 
 def test_classroom_runs_count_against_the_clients_rate(tmp_path) -> None:

@@ -40,12 +40,14 @@ from app.classroom.store import (
 )
 from app.classroom.values import Graded
 from app.config import Settings
-from app.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.errors import Conflict, Forbidden, InvalidRequest, NotFound, PlaygroundError
 from app.schemas import RunRequest, RunResponse
 from app.service import RunService
 
 REFERENCE_CLIENT = "classroom-reference"
 """The admission key of the server's own reference runs (never rate-limited)."""
+WARM_BACKOFF_S = 0.25
+"""How long the background warming waits while students' runs queue for a slot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class GradedSubmission:
     row: SubmissionRow
     results: list[CheckResult]
     report: RunResponse
+    lang: str
+    """The class's language: the one `detail` is given in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,8 @@ class ClassroomService:
         self.base_url = settings.public_base_url()
         self.retention = timedelta(days=settings.class_retention_days)
         self.references = ReferenceCache(self._run_reference)
+        self._to_warm: list[ExerciseRow] = []
+        self._warming: asyncio.Task[None] | None = None
 
     # ---- classes and exercises (the teacher) ---------------------------------------------
 
@@ -132,7 +138,33 @@ class ClassroomService:
             },
         )
         self.references.put((row.id, row.seed_key, 0), preview.graded)  # the same draw
+        self.warm(row)
         return row
+
+    def warm(self, exercise: ExerciseRow) -> None:
+        """Run the reference for the exercise's other seed draws in the background, one run
+        at a time for the whole server and only while no run waits for a slot, so that
+        submissions find them cached (a bounded cost: `SEED_POOL` runs per exercise). A draw
+        still missing is run when a submission needs it."""
+        self._to_warm.append(exercise)
+        if self._warming is None or self._warming.done():
+            self._warming = asyncio.create_task(self._warm_all(), name="classroom-warm")
+
+    async def _warm_all(self) -> None:
+        admission = self.runs.admission
+        while self._to_warm:
+            exercise = self._to_warm.pop(0)
+            checks = parsed_checks(exercise)
+            if grade_spec(checks, _draw(exercise, checks, 0)) is None:
+                continue
+            for index in range(1, SEED_POOL):
+                while admission.waiting or admission.running >= admission.max_running:
+                    await asyncio.sleep(WARM_BACKOFF_S)  # students first
+                try:
+                    await self.references.get(exercise, checks, _draw(exercise, checks, index))
+                except PlaygroundError:  # the sandbox stopping, say: lazily, when needed
+                    self._to_warm.clear()
+                    return
 
     # ---- students --------------------------------------------------------------------------
 
@@ -191,14 +223,14 @@ class ClassroomService:
                 checks=[
                     {"check": r.check, "passed": r.passed, "details": r.details} for r in results
                 ],
-                report=serialize.stored_report(report.model_dump(mode="json")),
+                report=serialize.stored_report(report),
                 error_type=error.type[:256] if error else None,
                 error_title=(
                     error.explanation.title[:300] if error and error.explanation else None
                 ),
             )
         )
-        return GradedSubmission(row, results, report)
+        return GradedSubmission(row, results, report, klass.lang)
 
     async def me(self, student: StudentRow) -> dict[str, Any]:
         klass = await self.class_or_404(student.class_id)
