@@ -42,7 +42,6 @@ def install(app: FastAPI, settings: Settings, store: Store, responses: dict[Any,
     service = ClassroomService(settings, classroom_store, app.state.service)
     app.state.classroom = service
     app.state.classroom_gate = ClassroomGate(settings, classroom_store, store.sessions)
-    app.state.broadcast_cache = {}
     store.cleanups.append(("classes past their retention", service.remove_expired))
     metrics = app.state.metrics
     metrics.gauge("playground_reference_runs", "Reference runs the classroom made (each "

@@ -69,14 +69,14 @@ async def one_class(klass: ClassDep, service: ClassroomDep) -> dict[str, Any]:
 @router.post("/classes/{class_id}/close")
 async def close_class(klass: ClassDep, service: ClassroomDep) -> dict[str, Any]:
     """No more joins or submissions; the data stays until the class is deleted."""
-    await service.store.close_class(klass.id)
+    await service.close_class(klass)
     return serialize.class_json(await service.class_or_404(klass.id), service.base_url)
 
 
 @router.delete("/classes/{class_id}", status_code=204)
 async def delete_class(klass: ClassDep, service: ClassroomDep) -> Response:
     """The class and all its data: exercises, students, submissions, broadcasts."""
-    await service.store.delete_class(klass.id)
+    await service.delete_class(klass)
     return Response(status_code=204)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +30,7 @@ from app.classroom.grading import (
 )
 from app.classroom.models import CHECKS, ClassIn, ExerciseIn, JoinIn, check_json
 from app.classroom.references import ReferenceCache
+from app.classroom.row_cache import BROADCAST_TTL_S, RowCache, TtlCache
 from app.classroom.store import (
     ClassroomStore,
     ClassRow,
@@ -84,6 +85,8 @@ class ClassroomService:
         self.base_url = settings.public_base_url()
         self.retention = timedelta(days=settings.class_retention_days)
         self.references = ReferenceCache(self._run_reference)
+        self.rows = RowCache()
+        self.broadcasts: TtlCache[tuple[str, datetime] | None] = TtlCache(BROADCAST_TTL_S)
         self._to_warm: list[ExerciseRow] = []
         self._warming: asyncio.Task[None] | None = None
 
@@ -97,6 +100,14 @@ class ClassroomService:
         if found is None:
             raise NotFound(f"there is no class with the id {class_id!r}")
         return found
+
+    async def close_class(self, klass: ClassRow) -> None:
+        await self.store.close_class(klass.id)
+        self.rows.forget(klass.id)
+
+    async def delete_class(self, klass: ClassRow) -> None:
+        await self.store.delete_class(klass.id)
+        self.rows.forget(klass.id)
 
     async def preview(self, body: ExerciseIn, seed_key: str, client: str, lang: str) -> Preview:
         """Run the reference once (draw 0) and grade it against its own checks."""
@@ -179,7 +190,7 @@ class ClassroomService:
     async def exercise_for(self, student: StudentRow, exercise_id: str) -> ExerciseRow:
         """The exercise, if it is the student's class's: 404 when there is none, 403 when
         it is another class's."""
-        exercise = await self.store.get_exercise(exercise_id)
+        exercise = await self.rows.exercise(exercise_id, self.store.get_exercise)
         if exercise is None:
             raise NotFound(f"there is no exercise with the id {exercise_id!r}")
         if exercise.class_id != student.class_id:
@@ -190,7 +201,9 @@ class ClassroomService:
         self, student: StudentRow, exercise: ExerciseRow, code: str, client: str
     ) -> GradedSubmission:
         """Run the submission under a seed drawn here, grade it, store it."""
-        klass = await self.class_or_404(student.class_id)
+        klass = await self.rows.klass(student.class_id, self.store.get_class)
+        if klass is None:
+            raise NotFound("this class no longer exists")
         if klass.closed_at is not None:
             raise Conflict("this class is closed: submissions are no longer taken")
         self.runs.check_source(code)
@@ -267,12 +280,16 @@ class ClassroomService:
     async def progress_csv(self, klass: ClassRow) -> str:
         return serialize.progress_csv(*await self._grid(klass))
 
+    async def progress_and_exercises(
+        self, klass: ClassRow
+    ) -> tuple[dict[str, Any], list[ExerciseRow]]:
+        """Progress and the exercises' rows, from one read (the dashboard's grid)."""
+        roster, exercises, cells = await self._grid(klass)
+        progress = serialize.progress_json(klass, self.base_url, roster, exercises, cells)
+        return progress, exercises
+
     async def _grid(self, klass: ClassRow) -> tuple[list, list, list]:
-        return (
-            await self.store.students(klass.id),
-            await self.store.exercises(klass.id),
-            await self.store.cells(klass.id),
-        )
+        return await self.store.grid(klass.id)
 
     async def latest(
         self, klass: ClassRow, student_id: str, exercise_id: str | None
@@ -290,7 +307,15 @@ class ClassroomService:
         if not code.strip():
             raise InvalidRequest("there is no code to send")
         at = await self.store.broadcast(klass.id, code)
+        self.broadcasts.forget(klass.join_code)
         return {"code": code, "at": serialize.stamp(at)}
+
+    async def broadcast_for_code(self, join_code: str) -> tuple[str, datetime] | None:
+        """What the students' pages poll: the open class's latest broadcast, read from the
+        store at most once per `BROADCAST_TTL_S` and join code, however many pages ask."""
+        return await self.broadcasts.get(
+            join_code, lambda: self.store.open_class_broadcast(join_code)
+        )
 
     async def remove_expired(self) -> int:
         return await self.store.remove_expired(self.retention)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, Table, and_, case, delete, func, insert, select, update
+from sqlalchemy import Insert, Select, Table, and_, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -252,13 +252,8 @@ class ClassroomStore:
         return row
 
     async def exercises(self, class_id: str) -> list[ExerciseRow]:
-        query = (
-            select(*EXERCISE_COLUMNS)
-            .where(exercises.c.class_id == class_id)
-            .order_by(exercises.c.position)
-        )
         async with self.database.transaction() as connection:
-            return [_exercise(row) for row in await connection.execute(query)]
+            return [_exercise(row) for row in await connection.execute(_exercises_of(class_id))]
 
     async def get_exercise(self, exercise_id: str) -> ExerciseRow | None:
         query = select(*EXERCISE_COLUMNS).where(exercises.c.id == exercise_id)
@@ -294,13 +289,8 @@ class ClassroomStore:
         return None if row is None else StudentRow(*row)
 
     async def students(self, class_id: str) -> list[StudentRow]:
-        query = (
-            select(*STUDENT_COLUMNS)
-            .where(students.c.class_id == class_id)
-            .order_by(students.c.joined_at, students.c.id)
-        )
         async with self.database.transaction() as connection:
-            return [StudentRow(*row) for row in await connection.execute(query)]
+            return [StudentRow(*row) for row in await connection.execute(_students_of(class_id))]
 
     async def remove_student(self, class_id: str, student_id: str) -> bool:
         where = and_(students.c.id == student_id, students.c.class_id == class_id)
@@ -366,9 +356,20 @@ class ClassroomStore:
         return row
 
     async def cells(self, class_id: str) -> list[CellRow]:
-        query = select(*CELL_COLUMNS).where(cells.c.class_id == class_id)
         async with self.database.transaction() as connection:
-            return [CellRow(*row) for row in await connection.execute(query)]
+            return [CellRow(*row) for row in await connection.execute(_cells_of(class_id))]
+
+    async def grid(
+        self, class_id: str
+    ) -> tuple[list[StudentRow], list[ExerciseRow], list[CellRow]]:
+        """Students, exercises and cells as of one moment (one transaction: one wait for
+        SQLite's connection, not three)."""
+        async with self.database.transaction() as connection:
+            roster = [StudentRow(*row) for row in await connection.execute(_students_of(class_id))]
+            exercise_rows = await connection.execute(_exercises_of(class_id))
+            listed = [_exercise(row) for row in exercise_rows]
+            cell_rows = [CellRow(*row) for row in await connection.execute(_cells_of(class_id))]
+        return roster, listed, cell_rows
 
     async def cells_of(self, student_id: str) -> list[CellRow]:
         query = select(*CELL_COLUMNS).where(cells.c.student_id == student_id)
@@ -400,11 +401,42 @@ class ClassroomStore:
             await _bump(connection, class_id)
         return at
 
+    async def open_class_broadcast(self, join_code: str) -> tuple[str, datetime] | None:
+        """The latest broadcast of the open class with this join code (one read)."""
+        query = (
+            select(broadcasts.c.code, broadcasts.c.at)
+            .join(classes, classes.c.id == broadcasts.c.class_id)
+            .where(classes.c.join_code == join_code, classes.c.closed_at.is_(None))
+        )
+        async with self.database.transaction() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else (row.code, row.at)
+
     async def last_broadcast(self, class_id: str) -> tuple[str, datetime] | None:
         query = select(broadcasts.c.code, broadcasts.c.at).where(broadcasts.c.class_id == class_id)
         async with self.database.transaction() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else (row.code, row.at)
+
+
+def _students_of(class_id: str) -> Select:
+    return (
+        select(*STUDENT_COLUMNS)
+        .where(students.c.class_id == class_id)
+        .order_by(students.c.joined_at, students.c.id)
+    )
+
+
+def _exercises_of(class_id: str) -> Select:
+    return (
+        select(*EXERCISE_COLUMNS)
+        .where(exercises.c.class_id == class_id)
+        .order_by(exercises.c.position)
+    )
+
+
+def _cells_of(class_id: str) -> Select:
+    return select(*CELL_COLUMNS).where(cells.c.class_id == class_id)
 
 
 def _fields(row: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ exercise (the page's script also keeps an unsent draft in the browser).
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -34,9 +33,6 @@ from app.web.deps import ClientDep
 from app.web.pages import is_htmx, language, page, results_context
 
 router = APIRouter(include_in_schema=False)
-BROADCAST_CACHE_S = 0.5
-"""A class's broadcast is read from the store at most this often per server: every student's
-page asks each second, and a broadcast is still offered within 2 s."""
 
 
 @router.get("/join")
@@ -178,7 +174,7 @@ async def broadcast_notice(
     request: Request, join_code: str, service: ClassroomDep, since: str = ""
 ) -> Response:
     """The teacher's latest snippet as a notice, or 204 when there is nothing newer."""
-    found = await _cached_broadcast(request, service, join_code.strip().upper())
+    found = await service.broadcast_for_code(join_code.strip().upper())
     if found is None or stamp(found[1]) == since:
         return Response(status_code=204)
     lang = language(request)
@@ -187,19 +183,3 @@ async def broadcast_notice(
         "broadcast": {"code": found[0], "at": stamp(found[1])},
     })  # fmt: skip
     return HTMLResponse(html)
-
-
-async def _cached_broadcast(
-    request: Request, service: ClassroomService, join_code: str
-) -> tuple[str, Any] | None:
-    cache: dict[str, tuple[float, Any]] = request.app.state.broadcast_cache
-    now = time.monotonic()
-    hit = cache.get(join_code)
-    if hit is not None and now - hit[0] < BROADCAST_CACHE_S:
-        return hit[1]
-    klass = await service.store.open_class_by_code(join_code)
-    found = None if klass is None else await service.store.last_broadcast(klass.id)
-    if len(cache) > 10_000:
-        cache.clear()
-    cache[join_code] = (now, found)
-    return found

@@ -3,7 +3,7 @@
 from a set, a lesson or a form with a live reference preview), and the projector view.
 
 The login is a session in the store (as the access code's), so any replica serves the
-dashboard. The grid polls `/teach/{class}/grid?v=` every second: a 204 while the class's
+dashboard. The grid polls `/teach/{class}/grid?v=` every half second: a 204 while the class's
 `version` is unchanged, the new grid as soon as it is not.
 """
 
@@ -137,8 +137,7 @@ async def grid_context(
     request: Request, service: ClassroomService, klass: ClassRow, *, projector_view: bool
 ) -> dict[str, Any]:
     lang = language(request)
-    progress = await service.progress(klass)
-    exercises = await service.store.exercises(klass.id)
+    progress, exercises = await service.progress_and_exercises(klass)
     titles = {e.id: title_for(e, lang) for e in exercises}
     cells = {(c["student_id"], c["exercise_id"]): c for c in progress["cells"]}
     return {
@@ -195,13 +194,13 @@ async def remove_student(
 
 @router.post("/teach/{class_id}/close")
 async def close(request: Request, klass: ClassPage, service: ClassroomDep) -> Response:
-    await service.store.close_class(klass.id)
+    await service.close_class(klass)
     return _back(request, klass)
 
 
 @router.post("/teach/{class_id}/delete")
 async def delete(klass: ClassPage, service: ClassroomDep) -> Response:
-    await service.store.delete_class(klass.id)
+    await service.delete_class(klass)
     return RedirectResponse("/teach", status_code=303)
 
 
