@@ -161,7 +161,7 @@ def test_the_dashboard_grid_cell_and_projector(room: Classroom, teacher: httpx.C
     assert room.klass["join_code"] in listing and f"/teach/{room.id}" in listing
     dashboard = page(teacher.get(f"/teach/{room.id}"))
     assert room.klass["join_code"] in dashboard and 'id="class-grid"' in dashboard
-    assert 'data-status="error"' in dashboard and 'hx-trigger="every 1s"' in dashboard
+    assert 'data-status="error"' in dashboard and 'hx-trigger="every 500ms"' in dashboard
     assert "Most common errors right now" in dashboard and "RuntimeError" in dashboard
     version = re.search(r'data-version="(\d+)"', dashboard).group(1)
     grid = f"/teach/{room.id}/grid"
