@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-replicas lint bench load load-replicas conformance clean
+.PHONY: run test test-replicas lint bench load load-classroom load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+# The classroom: 100 students graded by the server, the teacher's dashboard open (README).
+load-classroom: $(STAMP)
+	$(BIN)/python bench/load.py --classroom
 
 # The course sizing figures: two replicas on PostgreSQL behind nginx (README, "Deploying").
 load-replicas: $(STAMP)
