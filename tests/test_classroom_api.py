@@ -103,6 +103,14 @@ def teacher_routes(room: Classroom, student: Student) -> list[tuple[str, str, di
         ("GET", f"{base}/progress.csv", None),
         ("GET", f"{base}/students/{student.id}/latest", None),
         ("POST", f"{base}/broadcast", {"code": "x = 1"}),
+        # beyond the contract: the dashboard's own routes, guarded alike
+        ("GET", base, None),
+        ("POST", f"{base}/close", None),
+        ("DELETE", base, None),
+        ("DELETE", f"{base}/students/{student.id}", None),
+        ("POST", f"{base}/exercises/from-lesson", {"lesson_id": "shape-view"}),
+        ("GET", "/api/v1/exercise-sets", None),
+        ("POST", f"{base}/exercise-sets/creation", None),
     ]
 
 
@@ -146,9 +154,17 @@ def test_a_student_never_reaches_another_classs_data(classroom_server: LiveServe
     base = f"/api/v1/classes/{theirs.id}"
     for path in ("/progress", "/progress.csv", f"/students/{their_student.id}/latest"):
         problem(httpx.get(f"{url}{base}{path}", headers=me.auth), 403)
+    for method, path in (("GET", ""), ("POST", "/close"), ("DELETE", ""),
+                         ("DELETE", f"/students/{their_student.id}"),
+                         ("POST", "/broadcast"), ("POST", "/exercises")):  # fmt: skip
+        problem(httpx.request(method, f"{url}{base}{path}", headers=me.auth,
+                              json={"code": "x = 1"}), 403)  # fmt: skip
     mine_me = httpx.get(f"{url}/api/v1/me", headers=me.auth).json()
     assert mine_me["class"]["id"] == mine.id and mine_me["exercises"] == []
-    assert theirs.progress()["cells"][0]["attempts"] == 1  # nothing of theirs changed
+    after = theirs.progress()  # nothing of theirs changed
+    assert after["cells"][0]["attempts"] == 1 and after["students"][0]["name"] == "them"
+    assert httpx.get(f"{url}/api/v1/me", headers=their_student.auth).json()["broadcast"] is None
+    assert after["class"]["closed_at"] is None
 
 
 def test_a_student_sees_exercises_without_the_reference(room: Classroom) -> None:

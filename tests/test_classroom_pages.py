@@ -255,3 +255,56 @@ def test_no_form_post_from_another_site(room: Classroom, teacher: httpx.Client) 
     assert (
         httpx.get(f"{room.url}/api/v1/classes/{room.id}", headers=room.teacher).status_code == 200
     )
+
+
+def test_a_students_cookie_never_reaches_another_class_or_the_teacher(
+    classroom_server: LiveServer, browser: httpx.Client
+) -> None:
+    mine, theirs = new_class(classroom_server, "mine"), new_class(classroom_server, "theirs")
+    my_exercise, their_exercise = mine.add(DOUBLE), theirs.add(DOUBLE)
+    them = theirs.join("Them")
+    theirs.submit(them, their_exercise["id"], RIGHT)
+    join(browser, mine, "Me")
+    their_code = theirs.klass["join_code"]
+    other_page = page(browser.get(f"/c/{their_code}"))  # their class: asked to join, no panel
+    assert 'name="name"' in other_page and 'id="exercise-panel"' not in other_page
+    assert browser.post(f"/c/{their_code}/check", headers=HTMX,
+                        data={"code": RIGHT, "exercise_id": their_exercise["id"]}
+                        ).status_code == 404  # not a student there  # fmt: skip
+    smuggled = browser.post(f"/c/{mine.klass['join_code']}/check", headers=HTMX,
+                            data={"code": RIGHT, "exercise_id": their_exercise["id"]})  # fmt: skip
+    assert smuggled.status_code == 403  # my class's form, their exercise
+    for path in (f"/teach/{theirs.id}", f"/teach/{theirs.id}/grid", f"/teach/{theirs.id}/projector",
+                 f"/teach/{theirs.id}/cell?student={them.id}&exercise={their_exercise['id']}"):
+        answer = browser.get(path, headers=HTMX)
+        assert answer.status_code in (200, 303, 401) and "Them" not in answer.text, path
+    for path in (f"/teach/{theirs.id}/broadcast", f"/teach/{theirs.id}/close",
+                 f"/teach/{theirs.id}/delete", f"/teach/{theirs.id}/students/{them.id}/remove"):
+        answer = browser.post(path, data={"code": "evil = 1"})
+        assert answer.status_code in (303, 401), path
+        assert "/teach" in answer.headers.get("location", "/teach"), path
+    progress = theirs.progress()
+    assert [s["name"] for s in progress["students"]] == ["Them"]
+    assert progress["cells"][0]["attempts"] == 1 and progress["cells"][0]["status"] == "passed"
+    assert httpx.get(f"{classroom_server.url}/api/v1/me", headers=them.auth).json()[
+        "broadcast"] is None  # fmt: skip
+    mine_now = mine.progress()  # the smuggled check recorded nothing here either
+    assert [s["name"] for s in mine_now["students"]] == ["Me"]
+    assert [(c["status"], c["attempts"]) for c in mine_now["cells"]] == [("not_tried", 0)]
+    assert [e["id"] for e in mine_now["exercises"]] == [my_exercise["id"]]
+
+
+def test_the_dashboards_cell_shows_only_its_own_classs_students(
+    classroom_server: LiveServer, teacher: httpx.Client
+) -> None:
+    mine, theirs = new_class(classroom_server, "mine"), new_class(classroom_server, "theirs")
+    mine.add(DOUBLE)
+    their_exercise = theirs.add(DOUBLE)
+    them = theirs.join("Them")
+    theirs.submit(them, their_exercise["id"], RIGHT)
+    crossed = teacher.get(f"/teach/{mine.id}/cell", headers=HTMX,
+                          params={"student": them.id, "exercise": their_exercise["id"]})
+    assert "return a * 2" not in page(crossed, 404) and "Them" not in crossed.text
+    removed = teacher.post(f"/teach/{mine.id}/students/{them.id}/remove")
+    assert removed.status_code in (200, 303)
+    assert [s["name"] for s in theirs.progress()["students"]] == ["Them"]  # not removed

@@ -157,12 +157,14 @@ async def grid_context(
 async def cell(
     request: Request, klass: ClassPage, service: ClassroomDep, student: str, exercise: str
 ) -> Response:
-    """A student's latest code and report for one exercise, read-only."""
+    """A student's latest code and report for one exercise, read-only; an empty panel (404)
+    for a student or exercise that is not this class's."""
     found = await service.store.get_student(student)
     chosen = await service.store.get_exercise(exercise)
-    latest = None
-    if found is not None and found.class_id == klass.id and chosen is not None:
-        latest = await service.store.latest(found.id, chosen.id)
+    if found is None or chosen is None or {found.class_id, chosen.class_id} != {klass.id}:
+        return render_page(request, "partials/cell_detail.html",
+                           {"student": None, "exercise": None}, 404)  # fmt: skip
+    latest = await service.store.latest(found.id, chosen.id)
     lang = language(request)
     context = {
         "student": found, "exercise": chosen, "submission": latest,
