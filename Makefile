@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-replicas lint bench load load-classroom load-replicas conformance clean
+.PHONY: run test test-slow test-replicas lint bench load load-classroom load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -19,7 +19,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check app tests bench
-	$(BIN)/python -m pytest -m "not replicas"
+	$(BIN)/python -m pytest -m "not replicas and not slow"
+
+# The slow suites outside `make test` (~2.5 min; .ci/run runs them after it).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m "slow and not replicas"
 
 # Two replicas on PostgreSQL behind nginx (needs postgresql and nginx from Debian; ~5 min).
 test-replicas: $(STAMP)

@@ -32,6 +32,7 @@ WAIT_MS = 30_000
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # ~20 s: run by .ci/run after `make test` (`make test-slow`)
     pytest.mark.timeout(300),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium"),
 ]

@@ -3,7 +3,8 @@ both languages; and each one graded for real: its reference passes, its starter 
 its typical wrong answer fails with a detail that says what is wrong.
 
 All of a set goes through the API like a teacher's and a student's would (one class, one
-student, three submissions per exercise, a few at a time).
+student, three submissions per exercise, a few at a time): marked `slow` (about 40 s of
+runs), run by .ci/run after `make test` (`make test-slow`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def graded(classroom_server: LiveServer) -> dict[str, dict[str, dict[str, Any]]]
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.id)
 def test_the_reference_passes_the_starter_and_the_wrong_answer_fail(
     graded: dict[str, dict[str, dict[str, Any]]], exercise: ReadyExercise
@@ -90,6 +92,7 @@ def test_the_reference_passes_the_starter_and_the_wrong_answer_fail(
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in detail) for detail in zh), zh
 
 
+@pytest.mark.slow
 def test_a_set_added_twice_is_two_sets_of_exercises(classroom_server: LiveServer) -> None:
     room: Classroom = new_class(classroom_server, "twice")
     for _ in range(2):

@@ -8,10 +8,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from app.classroom.grading import SEED_POOL
 from tests.classroom import DOUBLE, RIGHT, TEACHER_CODE, Classroom, Student, new_class
 from tests.conftest import LiveServer, start_server
+
+pytestmark = pytest.mark.slow  # servers of their own, restarted: ~65 s, run by `make test-slow`
 
 
 def metric(server: LiveServer, name: str) -> float:
