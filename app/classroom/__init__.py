@@ -8,7 +8,9 @@ Off unless `PLAYGROUND_TEACHER_CODE` is set (then `install` mounts it; otherwise
     values.py          a graded run's values read as hostile data; comparisons in facts
     wording.py         the verdicts' sentences, English and Chinese
     references.py      the reference's values per (exercise, seed draw), cached, single-flight
+    rows.py            the tables' rows as dataclasses, and the columns they are read from
     store.py           the tables (app/store/schema.py), one transaction per method
+    row_cache.py       the hot paths' reads, kept briefly and made once however many ask
     service.py         ClassroomService: the one path of the API and the pages
     serialize.py       rows as the contract's JSON and CSV
     auth.py            teacher code, student tokens, cookies: 401/403, throttled guessing

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.classroom.rows import (
+    CELL_COLUMNS,
+    CLASS_COLUMNS,
+    EXERCISE_COLUMNS,
+    STUDENT_COLUMNS,
+    SUBMISSION_COLUMNS,
+    CellRow,
+    ClassRow,
+    ExerciseRow,
+    NewSubmission,
+    StudentRow,
+    SubmissionRow,
+    class_row,
+    exercise_row,
+    submission_row,
+)
 from app.errors import Conflict
 from app.store.database import Database
 from app.store.schema import broadcasts, cells, classes, exercises, students, submissions
@@ -45,114 +60,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class ClassRow:
-    id: str
-    name: str
-    lang: str
-    join_code: str
-    created_at: datetime
-    closed_at: datetime | None
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseRow:
-    id: str
-    class_id: str
-    position: int
-    title: str
-    title_zh: str | None
-    prompt: str
-    prompt_zh: str | None
-    starter: str
-    reference: str
-    checks: list[dict[str, Any]]
-    lesson_id: str | None
-    seed_key: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StudentRow:
-    id: str
-    class_id: str
-    name: str
-    joined_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CellRow:
-    student_id: str
-    exercise_id: str
-    status: str
-    attempts: int
-    last_at: datetime
-    passed_at: datetime | None
-    latest_submission_id: str
-    error_type: str | None
-    error_title: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SubmissionRow:
-    id: str
-    class_id: str
-    student_id: str
-    exercise_id: str
-    code: str
-    seed: int
-    passed: bool
-    status: str
-    checks: list[dict[str, Any]]
-    report: str | None
-    """The run's report as JSON text (only the latest submission of a cell keeps it)."""
-    error_type: str | None
-    error_title: str | None
-    created_at: datetime
-
-    def report_data(self) -> dict[str, Any] | None:
-        return None if self.report is None else json.loads(self.report)
-
-
-@dataclass(frozen=True, slots=True)
-class NewSubmission:
-    class_id: str
-    student_id: str
-    exercise_id: str
-    code: str
-    seed: int
-    passed: bool
-    status: str
-    checks: list[dict[str, Any]]
-    report: str
-    error_type: str | None
-    error_title: str | None
-
-
-def _class(row: Any) -> ClassRow:
-    return ClassRow(*row)
-
-
-def _exercise(row: Any) -> ExerciseRow:
-    values = row._asdict()
-    values["checks"] = json.loads(values["checks"])
-    return ExerciseRow(**values)
-
-
-def _submission(row: Any) -> SubmissionRow:
-    values = row._asdict()
-    values["checks"] = json.loads(values["checks"])
-    return SubmissionRow(**values)
-
-
-CLASS_COLUMNS = [classes.c[name] for name in ClassRow.__dataclass_fields__]
-EXERCISE_COLUMNS = [exercises.c[name] for name in ExerciseRow.__dataclass_fields__]
-STUDENT_COLUMNS = [students.c[name] for name in StudentRow.__dataclass_fields__]
-CELL_COLUMNS = [cells.c[name] for name in CellRow.__dataclass_fields__]
-SUBMISSION_COLUMNS = [submissions.c[name] for name in SubmissionRow.__dataclass_fields__]
-
-
 class ClassroomStore:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -174,13 +81,13 @@ class ClassroomStore:
     async def classes(self) -> list[ClassRow]:
         query = select(*CLASS_COLUMNS).order_by(classes.c.created_at.desc(), classes.c.id)
         async with self.database.transaction() as connection:
-            return [_class(row) for row in await connection.execute(query)]
+            return [class_row(row) for row in await connection.execute(query)]
 
     async def get_class(self, class_id: str) -> ClassRow | None:
         query = select(*CLASS_COLUMNS).where(classes.c.id == class_id)
         async with self.database.transaction() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else _class(row)
+        return None if row is None else class_row(row)
 
     async def open_class_by_code(self, join_code: str) -> ClassRow | None:
         query = select(*CLASS_COLUMNS).where(
@@ -188,7 +95,7 @@ class ClassroomStore:
         )
         async with self.database.transaction() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else _class(row)
+        return None if row is None else class_row(row)
 
     async def version(self, class_id: str) -> int | None:
         query = select(classes.c.version).where(classes.c.id == class_id)
@@ -253,13 +160,13 @@ class ClassroomStore:
 
     async def exercises(self, class_id: str) -> list[ExerciseRow]:
         async with self.database.transaction() as connection:
-            return [_exercise(row) for row in await connection.execute(_exercises_of(class_id))]
+            return [exercise_row(row) for row in await connection.execute(_exercises_of(class_id))]
 
     async def get_exercise(self, exercise_id: str) -> ExerciseRow | None:
         query = select(*EXERCISE_COLUMNS).where(exercises.c.id == exercise_id)
         async with self.database.transaction() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else _exercise(row)
+        return None if row is None else exercise_row(row)
 
     # ---- students ------------------------------------------------------------------------
 
@@ -367,7 +274,7 @@ class ClassroomStore:
         async with self.database.transaction() as connection:
             roster = [StudentRow(*row) for row in await connection.execute(_students_of(class_id))]
             exercise_rows = await connection.execute(_exercises_of(class_id))
-            listed = [_exercise(row) for row in exercise_rows]
+            listed = [exercise_row(row) for row in exercise_rows]
             cell_rows = [CellRow(*row) for row in await connection.execute(_cells_of(class_id))]
         return roster, listed, cell_rows
 
@@ -385,7 +292,7 @@ class ClassroomStore:
         query = select(*SUBMISSION_COLUMNS).where(submissions.c.id == latest)
         async with self.database.transaction() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else _submission(row)
+        return None if row is None else submission_row(row)
 
     # ---- broadcast -----------------------------------------------------------------------
 
