@@ -20,7 +20,7 @@ from app.classroom.api import ClassroomDep, add_ready_set, exercise_body_from_le
 from app.classroom.auth import TEACHER_COOKIE, GateDep
 from app.classroom.exercise_sets import exercise_sets
 from app.classroom.models import ClassIn, ExerciseIn
-from app.classroom.page_kit import STATUS_MARKS, render_page, title_for
+from app.classroom.page_kit import STATUS_MARKS, ClassText, grid_rows, render_page, title_for
 from app.classroom.serialize import stamp
 from app.classroom.service import ClassroomService
 from app.classroom.store import ClassRow
@@ -139,14 +139,13 @@ async def grid_context(
     lang = language(request)
     progress, exercises = await service.progress_and_exercises(klass)
     titles = {e.id: title_for(e, lang) for e in exercises}
-    cells = {(c["student_id"], c["exercise_id"]): c for c in progress["cells"]}
     return {
         "klass": klass,
         "class_json": progress["class"],
         "version": klass.version,
         "students": progress["students"],
         "exercises": [{"id": e.id, "title": titles[e.id]} for e in exercises],
-        "cells": cells,
+        "rows": grid_rows(klass.id, progress, titles, ClassText(lang)),
         "errors": progress["errors"],
         "projector_view": projector_view,
         "marks": STATUS_MARKS,
