@@ -148,6 +148,9 @@ def test_a_teacher_and_three_students(browser, classroom_server: LiveServer) -> 
         students["Bo"].reload()  # the work survives a reload
         expect(students["Bo"].locator("#exercise-panel")).to_contain_text("failed")
         assert FIRST.wrong.strip() in students["Bo"].locator("#code").input_value()
+        set_code(students["Bo"], "# a draft, never checked\ny = 0\n")
+        students["Bo"].reload()  # so does a draft that was never submitted
+        expect(students["Bo"].locator(".cm-content")).to_contain_text("a draft, never checked")
 
         with teacher.expect_download() as download:
             teacher.locator("a[download]").click()
