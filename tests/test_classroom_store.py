@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.classroom.store import ClassroomStore, NewSubmission
 from app.config import Settings
-from app.errors import Conflict
+from app.errors import Conflict, NotFound
 from app.store import Database
 from app.store.database import database_url as resolve_url
 from app.store.schema import (
@@ -160,3 +160,15 @@ async def test_a_closed_class_is_not_found_by_its_code(store: ClassroomStore) ->
     assert await store.open_class_by_code(klass.join_code) == klass
     assert await store.close_class(klass.id) and not await store.close_class(klass.id)
     assert await store.open_class_by_code(klass.join_code) is None
+
+
+async def test_a_submission_of_a_student_removed_meanwhile_is_not_found(
+    store: ClassroomStore,
+) -> None:
+    """Graded while the teacher removed the student (on another replica, say): a 404 of
+    the store's own, never a constraint error (a 500), and no row is left behind."""
+    class_id, student_id, exercise_id = await setup(store)
+    assert await store.remove_student(class_id, student_id)
+    with pytest.raises(NotFound):
+        await store.record(submission(class_id, student_id, exercise_id, "passed"))
+    assert await rows(store, submissions) == 0 and await rows(store, cells) == 0

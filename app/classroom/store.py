@@ -36,7 +36,7 @@ from app.classroom.rows import (
     exercise_row,
     submission_row,
 )
-from app.errors import Conflict
+from app.errors import Conflict, NotFound
 from app.store.database import Database
 from app.store.schema import broadcasts, cells, classes, exercises, students, submissions
 from app.store.shares import now_utc
@@ -228,38 +228,41 @@ class ClassroomStore:
             "error_type": new.error_type,
             "error_title": new.error_title,
         }
-        async with self.database.transaction() as connection:
-            values = _fields(row) | {"checks": json.dumps(row.checks)}
-            await connection.execute(insert(submissions).values(**values))
-            upsert = _upsert(connection, cells).values(**cell)
-            excluded = upsert.excluded
-            await connection.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=[cells.c.student_id, cells.c.exercise_id],
-                    set_={
-                        "status": case(
-                            (cells.c.status == "passed", "passed"), else_=excluded.status
-                        ),
-                        "attempts": cells.c.attempts + 1,
-                        "last_at": excluded.last_at,
-                        "passed_at": func.coalesce(cells.c.passed_at, excluded.passed_at),
-                        "latest_submission_id": excluded.latest_submission_id,
-                        "error_type": excluded.error_type,
-                        "error_title": excluded.error_title,
-                    },
+        try:
+            async with self.database.transaction() as connection:
+                values = _fields(row) | {"checks": json.dumps(row.checks)}
+                await connection.execute(insert(submissions).values(**values))
+                upsert = _upsert(connection, cells).values(**cell)
+                excluded = upsert.excluded
+                await connection.execute(
+                    upsert.on_conflict_do_update(
+                        index_elements=[cells.c.student_id, cells.c.exercise_id],
+                        set_={
+                            "status": case(
+                                (cells.c.status == "passed", "passed"), else_=excluded.status
+                            ),
+                            "attempts": cells.c.attempts + 1,
+                            "last_at": excluded.last_at,
+                            "passed_at": func.coalesce(cells.c.passed_at, excluded.passed_at),
+                            "latest_submission_id": excluded.latest_submission_id,
+                            "error_type": excluded.error_type,
+                            "error_title": excluded.error_title,
+                        },
+                    )
                 )
-            )
-            await connection.execute(
-                update(submissions)
-                .where(
-                    submissions.c.student_id == new.student_id,
-                    submissions.c.exercise_id == new.exercise_id,
-                    submissions.c.id != row.id,
-                    submissions.c.report.is_not(None),
+                await connection.execute(
+                    update(submissions)
+                    .where(
+                        submissions.c.student_id == new.student_id,
+                        submissions.c.exercise_id == new.exercise_id,
+                        submissions.c.id != row.id,
+                        submissions.c.report.is_not(None),
+                    )
+                    .values(report=None)
                 )
-                .values(report=None)
-            )
-            await _bump(connection, new.class_id)
+                await _bump(connection, new.class_id)
+        except IntegrityError:  # the student was removed (or the class deleted) meanwhile
+            raise NotFound("this student is no longer in the class") from None
         return row
 
     async def cells(self, class_id: str) -> list[CellRow]:
