@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-slow test-replicas lint bench load load-replicas conformance clean
+.PHONY: run test test-slow test-replicas lint bench load load-classroom load-replicas conformance clean
 
 # Re-install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -21,9 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/python -m pytest
 
-# Suites too slow for every change (each holds a server of its own for many seconds).
+# Suites too slow for every change (a server of their own for many seconds, every ready-made
+# exercise graded, the classroom's browser test); .ci/run runs them after `make test`.
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m "slow and not replicas and not install"
 
 # Two replicas on PostgreSQL behind nginx (needs postgresql and nginx from Debian; ~5 min).
 test-replicas: $(STAMP)
@@ -41,6 +42,10 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+# The classroom: 100 students graded by the server, the teacher's dashboard open (README).
+load-classroom: $(STAMP)
+	$(BIN)/python bench/load.py --classroom
 
 # The course sizing figures: two replicas on PostgreSQL behind nginx (README, "Deploying").
 load-replicas: $(STAMP)

@@ -139,6 +139,14 @@ class Settings(BaseSettings):
     share_cleanup_interval_s: float = Field(
         3600, ge=1, le=7 * 86_400, description="How often expired shares are deleted."
     )
+    teacher_code: SecretStr | None = Field(
+        None,
+        description="Turns the classroom on: the code teachers log in with (pages) or send as "
+        "a bearer token (API). Unset, the classroom's routes answer 404.",
+    )
+    class_retention_days: float = Field(
+        365, gt=0, le=36_500, description="How long a class and all its data are kept."
+    )
 
     @model_validator(mode="after")
     def _timeouts_are_ordered(self) -> Settings:

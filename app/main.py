@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
-from app import __version__, resources
+from app import __version__, classroom, resources
 from app.config import Settings
 from app.logs import configure_logging
 from app.metrics import Metrics
@@ -81,11 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.shares = shares.ShareService(settings, store.shares, app.state.service.check_source)
     app.state.templates = pages.build_templates()
-    app.state.access = AccessGate(settings)
+    app.state.access = AccessGate(settings, store.sessions)
     responses = error_handler.openapi_responses()
     app.include_router(api.router, responses=responses)
     app.include_router(shares.router, responses=responses)
     app.include_router(ops.router, responses=responses)
+    if settings.teacher_code is not None:
+        classroom.install(app, settings, store, responses)
     app.include_router(access.router)
     app.include_router(docs.router)
     app.include_router(pages.router)

@@ -34,6 +34,15 @@ class RateLimiter:
         self._buckets[client] = (tokens - 1, now)
         return 0.0
 
+    def wait_s(self, client: str, now: float | None = None) -> float:
+        """Seconds until `client` may take a token (0: now), without taking one."""
+        if not self.enabled or client not in self._buckets:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets[client]
+        tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate_per_s
+
     def retry_after_s(self, wait: float) -> int:
         return max(1, math.ceil(wait))
 

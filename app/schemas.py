@@ -253,6 +253,9 @@ class RunResponse(_Report):
         description="Milliseconds per stage of the run (handoff, exec, inspect, encode, "
         "transfer, check, ...), as the Server-Timing header gives them.",
     )
+    grade: JSON = Field(None, exclude=True)
+    """A graded run's captured values (app/sandbox/grade.py): the run's word, validated and
+    compared by the classroom (app/classroom/values.py), never passed on."""
     stages: dict[str, float] | None = Field(None, exclude=True)
     """The worker's stage marks (its word), read for `timings` and never passed on."""
     outcome: str | None = Field(

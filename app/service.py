@@ -11,6 +11,7 @@ import contextlib
 import math
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 from app.config import Settings
 from app.errors import AtCapacity, InvalidSnippet, PlaygroundError, RateLimited, SnippetTooLarge
@@ -101,22 +102,31 @@ class RunService:
             raise InvalidSnippet("the code contains a NUL byte")
 
     async def run(
-        self, request: RunRequest, client: str, run_key: str | None = None
+        self,
+        request: RunRequest,
+        client: str,
+        run_key: str | None = None,
+        *,
+        grade: dict[str, Any] | None = None,
+        metered: bool = True,
     ) -> RunResponse:
         """Run `request` for `client` (an address: the key of the per-client rate limit).
 
         `run_key`, chosen by the caller, lets the same client stop the run (`cancel`).
+        `grade` asks the run for the classroom's values (app/sandbox/grade.py); `metered=False`
+        leaves the client's rate alone (a reference run the server starts on its own), never
+        the admission limits.
         """
         try:
             self.check_source(request.code)
-            wait = self.rate_limiter.take(client)
+            wait = self.rate_limiter.take(client) if metered else 0.0
             if wait:
                 raise RateLimited(
                     "too many runs from this client; slow down",
                     self.rate_limiter.retry_after_s(wait),
                 )
             started = time.perf_counter()
-            report = await self._execute(request, client, run_key)
+            report = await self._execute(request, client, run_key, grade)
         except PlaygroundError as exc:
             self.metrics.observe_rejection(exc.code)
             raise
@@ -128,14 +138,22 @@ class RunService:
         run_id = self._keyed.get((client, run_key))
         return run_id is not None and self.executor.cancel(run_id)
 
-    async def _execute(self, request: RunRequest, client: str, run_key: str | None) -> RunResponse:
+    async def _execute(
+        self,
+        request: RunRequest,
+        client: str,
+        run_key: str | None,
+        grade: dict[str, Any] | None = None,
+    ) -> RunResponse:
         timeout_s = self.settings.clamp_timeout(request.timeout_s)
-        payload = {
+        payload: dict[str, Any] = {
             "code": request.code,
             "seed": request.seed,
             "trace": request.trace,
             "lang": request.lang,
         }
+        if grade is not None:
+            payload["grade"] = grade
         waited = time.monotonic()
         await self.admission.acquire()
         waited = time.monotonic() - waited

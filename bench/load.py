@@ -1,6 +1,9 @@
 """A class of simulated students on one box: bounded, loopback only, stops by itself.
 
-    .venv/bin/python bench/load.py [--students 100] [--seconds 60]
+    .venv/bin/python bench/load.py [--students 100] [--seconds 60] [--classroom]
+
+`--classroom` is the classroom mode (bench/classroom_load.py: submissions graded by the
+server, pages and the teacher's dashboard polling, against plain runs of the same code).
 
 Starts its own server (loopback, free port), then each student loops for `--seconds`:
 pick a snippet from a realistic mix, POST it, think, repeat. One extra student spams Run
@@ -128,7 +131,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--classroom", action="store_true", help="the classroom mode")
     args = parser.parse_args()
+    if args.classroom:
+        import classroom_load
+
+        classroom_load.main(args.students, args.seconds)
+        return
     # the class profile (a server listening beyond loopback): 60 runs/min per client
     process, url = start_server("load-data", trust_forwarded_for="true", profile="class")
     try:

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["tests.engines"]  # the PostgreSQL server and the per-engine database
+pytest_plugins = ["tests.engines", "tests.classroom"]  # PostgreSQL, the classroom server
 
 
 def free_port() -> int:

@@ -13,7 +13,6 @@ import pytest
 
 from app.web import login_limit
 from app.web.login_limit import FREE_FAILURES, BrowserIds, LoginLimiter
-from app.web.sessions import MemorySessions, code_fingerprint
 from tests.conftest import LiveServer, start_server
 
 CODE = "class-code-2026"
@@ -83,30 +82,6 @@ def test_browser_ids_are_signed_and_rate_limited_per_address() -> None:
     more = [ids.issue("10.0.0.1") for _ in range(login_limit.IDS_BURST + 5)]
     assert more.count(None) >= 5
     assert ids.issue("10.0.0.2") is not None
-
-
-# ---- sessions --------------------------------------------------------------------------------
-
-
-def test_sessions_are_random_expire_and_are_void_under_another_code() -> None:
-    clock = Clock()
-    sessions = MemorySessions(clock=clock)
-    old, new = code_fingerprint("old"), code_fingerprint("new")
-    first, second = sessions.create(old, 60), sessions.create(old, 60)
-    assert first != second and len(first) >= 40
-    assert "old" not in first and old not in first
-    assert sessions.valid(first, old)
-    assert not sessions.valid(first, new)  # the code changed: revoked
-    clock.now += 61
-    assert not sessions.valid(second, old)  # expired
-    assert len(sessions) == 0
-
-
-def test_the_session_table_is_bounded() -> None:
-    sessions = MemorySessions(max_sessions=10, clock=Clock())
-    ids = [sessions.create("f", 60) for _ in range(25)]
-    assert len(sessions) == 10
-    assert sessions.valid(ids[-1], "f") and not sessions.valid(ids[0], "f")
 
 
 # ---- over HTTP -------------------------------------------------------------------------------

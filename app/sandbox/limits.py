@@ -54,6 +54,24 @@ DEV_TMPFS_OPTIONS = "size=64k,nr_inodes=64"
 OVERSIZED_TEXT_BYTES = 4096
 """stdout/stderr kept in the report of a run whose report was over max_result_bytes."""
 
+# -- graded runs (the classroom: app/sandbox/grade.py) -----------------------------------------
+GRADE_MAX_NUMBERS = 262_144
+"""Numbers a graded run returns in full, all its captured values and function results together
+(a tensor counts its elements, a scalar one): the cap on what an `equal` or `function` check
+can compare. A value past it comes back as too large, and its check fails saying so (~1.4 MB
+of report at float32)."""
+GRADE_MAX_NAMES = 16
+"""Variables one graded run captures."""
+GRADE_MAX_CALLS = 8
+"""Functions one graded run calls, each under `GRADE_MAX_TRIALS` seeds at most."""
+GRADE_MAX_TRIALS = 10
+GRADE_MAX_DEPTH = 4
+"""Nesting of tuples and lists in a captured value."""
+GRADE_MAX_ITEMS = 1024
+"""Items of one tuple or list in a captured value."""
+GRADE_MAX_TEXT = 4096
+"""Characters of a captured string, or of the message of an exception a call raised."""
+
 # -- scheduling --------------------------------------------------------------------------------
 LONG_RUN_NICENESS = 15
 CPU_WEIGHT_NORMAL = 100

@@ -34,6 +34,7 @@ from app.inspect.pitfalls import BackwardMonitor, find_warnings
 from app.inspect.tensors import describe_named, iter_tensors
 from app.inspect.trace import LineTracer
 from app.outcome import Outcome
+from app.sandbox.grade import grade_here
 from app.sandbox.limits import RunLimits
 from app.sandbox.output import CappedOutput, OutputFlood, StreamProxy
 from app.sandbox.report import empty_graph, skeleton
@@ -85,11 +86,14 @@ def run_snippet_here(
     limits: RunLimits | None = None,
     output_fds: dict[str, int] | None = None,
     flush_c_streams: Callable[[], None] | None = None,
+    grade: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Execute `code` as `__main__` and report what it did to every tensor.
 
     `output_fds` (the worker's capture files) receive what the snippet prints, and the
     report's stdout/stderr are read back from them; without, output is kept in memory.
+    `grade` (the classroom's, see grade.py) adds `report["grade"]` once the report is built,
+    for a snippet that raised nothing.
     """
     limits = limits or RunLimits()
     namespace = fresh_namespace()
@@ -166,6 +170,8 @@ def run_snippet_here(
             {},
         )
         report["error"] = describe_error(error, code, tensors, lang, limits, problems, context)
+    if grade is not None and error is None:
+        report["grade"] = _grade(grade, namespace, timeout_s, started)
     if problems:
         report["inspection_problems"] = problems
     report["stages"] = {"exec_start": exec_end - duration_ms / 1000, "exec_end": exec_end,
@@ -212,6 +218,26 @@ def describe_error(
     explanation = _safely(problems, "explanation", lambda: explain(facts, lang), None)
     error["explanation"] = None if explanation is None else explanation.to_json()
     return error
+
+
+def _grade(
+    spec: dict[str, Any], namespace: dict[str, Any], timeout_s: float | None, started: float
+) -> dict[str, Any]:
+    """Grading under what is left of the run's time (grade.py never raises; the alarm may
+    still fire between its end and the alarm's stop)."""
+    left = None if not timeout_s else max(0.05, timeout_s - (time.perf_counter() - started))
+    try:
+        _start_alarm(left)
+        try:
+            return grade_here(
+                spec, namespace, seed=seed_everything, fresh_namespace=fresh_namespace,
+                limit_of=lambda exc: None if (kind := _limit_error_type(exc)) is None
+                else str(kind),
+            )  # fmt: skip
+        finally:
+            _stop_alarm()
+    except TimeLimit:
+        return {"values": {}, "calls": [], "stopped": str(Outcome.TIME_LIMIT)}
 
 
 def _execute(compiled: CodeType, namespace: dict[str, Any], tracer: LineTracer | None) -> None:

@@ -16,8 +16,10 @@ revision named, rather than served by code that does not know its tables.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,12 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from app.config import Settings
+from app.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "playground.sqlite3"
@@ -106,6 +111,25 @@ class Database:
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction; a database that cannot be reached is a 503, never a 500."""
+        try:
+            async with self.engine.begin() as connection:
+                yield connection
+        except PoolTimeout as exc:
+            raise StoreUnavailable(f"the database is unavailable: {type(exc).__name__}") from None
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _is_connection_error(exc):
+                raise StoreUnavailable("the database is unavailable; try again") from None
+            raise
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    """psycopg's OperationalError (connection refused, server gone) and SQLite's 'database
+    is locked' past its busy timeout: the store is unavailable, the request was fine."""
+    return type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}
 
 
 def _sqlite_transactions(engine: AsyncEngine) -> None:

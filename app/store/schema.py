@@ -12,15 +12,19 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
     Dialect,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -86,3 +90,120 @@ share_totals = Table(
 )
 """One row (`id = 1`): the bytes all shares take, so the total quota is checked and taken
 by one conditional UPDATE instead of a SUM over the table on every share."""
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+"""Login sessions (the access code's, the teacher's): the SHA-256 of the cookie's random id,
+never the id itself, so a copy of the table opens no session; `fingerprint` says which code
+the session was opened under."""
+
+# ---- the classroom (app/classroom/) ---------------------------------------------------------
+
+classes = Table(
+    "classes",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("version", BigInteger, nullable=False),
+)
+"""A class. `version` grows with every change its grid shows (a join, a submission, ...), so
+a dashboard asks "anything new since version n?" with one indexed read."""
+
+exercises = Table(
+    "exercises",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("title_zh", String(200), nullable=True),
+    Column("prompt", Text, nullable=False),
+    Column("prompt_zh", Text, nullable=True),
+    Column("starter", Text, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("checks", Text, nullable=False),
+    Column("lesson_id", String(100), nullable=True),
+    Column("seed_key", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+"""An exercise of a class. `checks` is JSON; `seed_key` is the secret its grading seeds are
+derived from (app/classroom/grading.py), never sent to anyone."""
+
+students = Table(
+    "students",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("joined_at", UtcDateTime, nullable=False),
+    UniqueConstraint("class_id", "name"),
+)
+"""A student of a class: a display name, and the SHA-256 of their bearer token."""
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("code", Text, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("checks", Text, nullable=False),
+    Column("report", Text, nullable=True),
+    Column("error_type", String(256), nullable=True),
+    Column("error_title", String(300), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "student_id", "exercise_id"),
+)
+"""Every graded submission. Only the latest of each (student, exercise) keeps its `report`
+(JSON); older ones keep their code and verdict."""
+
+cells = Table(
+    "cells",
+    metadata,
+    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Column("passed_at", UtcDateTime, nullable=True),
+    Column("latest_submission_id", String(32), nullable=False),
+    Column("error_type", String(256), nullable=True),
+    Column("error_title", String(300), nullable=True),
+)
+"""One (student, exercise) cell of the grid, kept up to date by each submission in its own
+transaction, so the grid is one read: status (`passed` once any submission passed), attempts,
+and the latest submission's error."""
+
+broadcasts = Table(
+    "broadcasts",
+    metadata,
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("code", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+"""The snippet the teacher last sent to the class."""

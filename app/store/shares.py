@@ -14,18 +14,16 @@ import contextlib
 import hashlib
 import re
 import secrets
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Insert, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
-from app.errors import NotFound, QuotaExceeded, SnippetTooLarge, StoreFull, StoreUnavailable
+from app.errors import NotFound, QuotaExceeded, SnippetTooLarge, StoreFull
 from app.store.database import Database
 from app.store.schema import share_totals, share_usage, shares
 
@@ -205,24 +203,8 @@ class ShareStore:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         return dialect.insert(share_usage)
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction; a database that cannot be reached is a 503, never a 500."""
-        try:
-            async with self.database.engine.begin() as connection:
-                yield connection
-        except PoolTimeout as exc:
-            raise StoreUnavailable(f"the database is unavailable: {type(exc).__name__}") from None
-        except DBAPIError as exc:
-            if exc.connection_invalidated or _is_connection_error(exc):
-                raise StoreUnavailable("the database is unavailable; try again") from None
-            raise
-
-
-def _is_connection_error(exc: DBAPIError) -> bool:
-    """psycopg's OperationalError (connection refused, server gone) and SQLite's 'database
-    is locked' past its busy timeout: the store is unavailable, the request was fine."""
-    return type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}
+    def _transaction(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        return self.database.transaction()
 
 
 def seconds_until_tomorrow(now: datetime, day: date) -> int:

@@ -1,8 +1,8 @@
 """The optional class access code (`PLAYGROUND_ACCESS_CODE`).
 
 Pages ask for it once and get a session (`app.web.sessions`: a random id in an HttpOnly
-cookie that expires after `PLAYGROUND_SESSION_HOURS`); API clients send it as
-`Authorization: Bearer <code>`. Every attempt, form or bearer, passes the login limiter
+cookie that expires after `PLAYGROUND_SESSION_HOURS`, kept in the store); API clients send it
+as `Authorization: Bearer <code>`. Every attempt, form or bearer, passes the login limiter
 first (`app.web.login_limit`). Comparisons are constant-time, and the code never appears in
 a URL, so it never reaches an access log.
 """
@@ -23,12 +23,16 @@ from app.web.deps import ClientDep, client_address
 from app.web.error_handler import error_response, send_error
 from app.web.login_limit import BrowserIds, LoginLimiter
 from app.web.pages import render
-from app.web.sessions import MemorySessions, SessionStore, code_fingerprint
+from app.web.sessions import SessionStore, code_fingerprint
 
 SESSION_COOKIE = "tp_session"
 BROWSER_COOKIE = "tp_browser"
 BEARER_KEY = "bearer"
-OPEN_PATHS = ("/static/", "/login", "/api/v1/health")
+CLASSROOM_API = ("/api/v1/classes", "/api/v1/join", "/api/v1/me", "/api/v1/exercises/",
+                 "/api/v1/exercise-sets")  # fmt: skip
+"""The classroom's API authenticates itself (teacher code, student token, join code): with an
+access code too, its bearer tokens are those, not the access code."""
+OPEN_PATHS = ("/static/", "/login", "/api/v1/health", *CLASSROOM_API)
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
@@ -37,7 +41,7 @@ class AccessGate:
     """What the access code needs at run time: its fingerprint, sessions and the limiter."""
 
     settings: Settings
-    sessions: SessionStore = field(default_factory=MemorySessions)
+    sessions: SessionStore
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     browsers: BrowserIds = field(default_factory=BrowserIds)
 
@@ -64,9 +68,9 @@ class AccessGate:
         self.limiter.failed(address, browser)
         return False
 
-    def has_session(self, request: Request) -> bool:
+    async def has_session(self, request: Request) -> bool:
         session_id = request.cookies.get(SESSION_COOKIE, "")
-        return bool(session_id) and self.sessions.valid(session_id, self.fingerprint)
+        return bool(session_id) and await self.sessions.valid(session_id, self.fingerprint)
 
 
 def gate(request: Request) -> AccessGate:
@@ -95,7 +99,7 @@ class AccessCodeMiddleware:
         except LoginThrottled as exc:
             await send_error(scope, receive, send, exc)
             return
-        if not bearer and access.has_session(request):
+        if not bearer and await access.has_session(request):
             await self.app(scope, receive, send)
             return
         await self._refuse(request, scope, receive, send, wrong_bearer=bool(bearer))
@@ -157,7 +161,7 @@ async def login(
         context = {"next": _safe_next(next), "wrong": True}
         return _with_browser_id(request, render(request, "login.html", context, status_code=401))
     ttl_s = access.settings.session_hours * 3600
-    session_id = access.sessions.create(access.fingerprint, ttl_s)
+    session_id = await access.sessions.create(access.fingerprint, ttl_s)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="lax", max_age=int(ttl_s),
@@ -169,7 +173,7 @@ async def login(
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     """End this browser's session."""
-    gate(request).sessions.revoke(request.cookies.get(SESSION_COOKIE, ""))
+    await gate(request).sessions.revoke(request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

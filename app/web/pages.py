@@ -201,8 +201,10 @@ def page(
     page_path: str = "/",
     notice: str | None = None,
     lang: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
-    """The whole playground around one snippet (and its results, when it has run)."""
+    """The whole playground around one snippet (and its results, when it has run); `extra`
+    adds to the context (the classroom's exercise panel)."""
     lang = lang or language(request)
     before, after = lesson_neighbours(lesson) if lesson else (None, None)
     return render(
@@ -223,6 +225,7 @@ def page(
             "notice": notice,
             "topics": lessons_by_topic(),
             **results_context(report, code, lang),
+            **(extra or {}),
         },
         lang=lang,
     )
