@@ -7,10 +7,10 @@ Run after `npm ci` (the font comes from `@fontsource/noto-sans-sc`), with the pr
     .venv/bin/python static/vendor/build/cjk_subset.py
 
 The characters are those of the UI strings, the lessons (code, titles, notices, questions,
-seed titles), the explanation catalog, the inspectors' and the classroom's Chinese messages. Two faces of one family, with disjoint `unicode-range`s: "ui"
-holds the few characters an English page shows (the language switch, 中文), so an English
-page downloads about a kilobyte of font, and "text" holds the rest, fetched only by a page
-that shows Chinese.
+seed titles), the explanation catalog, the inspectors' and the classroom's Chinese messages.
+Two faces of one family, with disjoint `unicode-range`s: "ui" holds the few characters an
+English page shows (the language switch, 中文), so an English page downloads about a kilobyte
+of font, and "text" holds the rest, fetched only by a page that shows Chinese.
 """
 
 from __future__ import annotations
