@@ -370,7 +370,8 @@ def test_the_cjk_font_subset_covers_every_chinese_character_the_page_shows() -> 
         covered.update(range(start, int(part[1] or part[0], 16) + 1))
     sources = [*pages.TEMPLATES_DIR.rglob("*.html"), *pages.TEMPLATES_DIR.glob("*.json"),
                *SNIPPETS_DIR.glob("*/*.py"), *SNIPPETS_DIR.glob("**/*.toml"),
-               *Path("app/explain").glob("*.json"), *Path("app/classroom").glob("*.py")]  # fmt: skip
+               *Path("app/explain").glob("*.json"),
+               *Path("app/classroom").glob("*.py")]  # fmt: skip
     used = {ord(c) for path in sources for c in path.read_text(encoding="utf-8")
             if 0x4E00 <= ord(c) <= 0x9FFF}  # fmt: skip
     assert used and used <= covered, "".join(sorted(chr(c) for c in used - covered))
