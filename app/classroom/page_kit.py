@@ -19,7 +19,8 @@ from markupsafe import Markup
 from app import resources
 from app.classroom.serialize import stamp
 from app.classroom.store import CellRow, ClassRow, ExerciseRow, StudentRow, SubmissionRow
-from app.web.pages import Text, language
+from app.web import pages
+from app.web.pages import language
 
 STRINGS: dict[str, dict[str, str]] = json.loads(
     (resources.TEMPLATES_DIR / "classroom_strings.json").read_text(encoding="utf-8")
@@ -94,12 +95,7 @@ def install_filters(templates: Any) -> None:
 
 
 def base_context(request: Request, lang: str) -> dict[str, Any]:
-    return {
-        "lang": lang,
-        "t": Text(lang),
-        "ct": ClassText(lang),
-        "projector": request.cookies.get("projector") == "1",
-    }
+    return {**pages.base_context(request, lang), "ct": ClassText(lang)}
 
 
 def render_page(

@@ -115,6 +115,17 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def base_context(request: Request, lang: str) -> dict[str, Any]:
+    """What every page's layout (base.html) reads: its language, strings and display choices."""
+    theme = request.cookies.get("theme")
+    return {
+        "lang": lang,
+        "t": Text(lang),
+        "projector": request.cookies.get("projector") == "1",
+        "theme": theme if theme in THEMES else None,
+    }
+
+
 def render(
     request: Request,
     name: str,
@@ -127,17 +138,10 @@ def render(
     """Render with the context every template needs, remembering a language picked by URL."""
     lang = lang or language(request)
     templates: Jinja2Templates = request.app.state.templates
-    theme = request.cookies.get("theme")
     response = templates.TemplateResponse(
         request,
         name,
-        {
-            "lang": lang,
-            "t": Text(lang),
-            "projector": request.cookies.get("projector") == "1",
-            "theme": theme if theme in THEMES else None,
-            **context,
-        },
+        {**base_context(request, lang), **context},
         status_code=status_code,
         headers=dict(headers or {}),
     )
