@@ -161,9 +161,8 @@ async def check(
     cells = await service.store.cells_of(student.id)
     panel = await _panel(service, klass, student, exercises, cells, exercise, graded.row, lang)
     context = base_context(request, lang)
-    html = fragment(
-        request, "partials/results.html", {**context, **results_context(graded.report, code)}
-    )
+    results = results_context(graded.report, code, lang)
+    html = fragment(request, "partials/results.html", {**context, **results})
     html += fragment(request, "partials/exercise_panel.html",
                      {**context, "classroom": panel, "oob": True})  # fmt: skip
     return HTMLResponse(html)
