@@ -69,6 +69,10 @@ class _Pending:
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    started: bool = False
+    """StartRun is sent: the fork-server knows the run, and can be told to cancel it."""
+    cancelled: bool = False
+    """Cancelled before it started (waiting for a worker): cancelled right after StartRun."""
 
 
 class ForkServerExecutor:
@@ -255,7 +259,7 @@ class ForkServerExecutor:
         try:
             line = await self._exchange(
                 sock, {**request, "timeout_s": timeout_s}, pending,
-                then=lambda: self._tell(StartRun(id=run_id, worker=token, timeout_s=timeout_s)),
+                then=lambda: self._start(run_id, token, timeout_s, pending),
                 marks=marks,
             )  # fmt: skip
             if line is not None:
@@ -281,10 +285,20 @@ class ForkServerExecutor:
 
     def cancel(self, run_id: int) -> bool:
         """Kill a run now; False when it is not in flight."""
-        if run_id not in self._pending:
+        pending = self._pending.get(run_id)
+        if pending is None:
             return False
-        self._tell(CancelRun(id=run_id))
+        if pending.started:
+            self._tell(CancelRun(id=run_id))
+        else:  # a CancelRun before its StartRun would find no run to kill
+            pending.cancelled = True
         return True
+
+    def _start(self, run_id: int, worker: int, timeout_s: float, pending: _Pending) -> None:
+        self._tell(StartRun(id=run_id, worker=worker, timeout_s=timeout_s))
+        pending.started = True
+        if pending.cancelled:
+            self._tell(CancelRun(id=run_id))
 
     async def _exchange(
         self,
