@@ -25,6 +25,7 @@ from app.classroom.serialize import stamp
 from app.classroom.service import ClassroomService
 from app.classroom.store import ClassRow
 from app.errors import InvalidRequest, Unauthorized
+from app.web.access import open_session
 from app.web.deps import ClientDep
 from app.web.pages import is_htmx, language, lessons_by_topic
 
@@ -71,14 +72,10 @@ async def login(
     if not gate.is_teacher_code(code):
         gate.failed(client)
         return render_page(request, "teach_login.html", {"wrong": True}, 401)
-    ttl_s = gate.settings.session_hours * 3600
-    session = await gate.sessions.create(gate.fingerprint, ttl_s)
-    response = RedirectResponse("/teach", status_code=303)
-    response.set_cookie(
-        TEACHER_COOKIE, session, httponly=True, samesite="lax", max_age=int(ttl_s),
-        secure=request.url.scheme == "https",
+    return await open_session(
+        request, gate.sessions, gate.fingerprint, gate.settings.session_hours, TEACHER_COOKIE,
+        "/teach",
     )  # fmt: skip
-    return response
 
 
 @router.post("/teach/logout")

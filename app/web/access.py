@@ -160,11 +160,21 @@ async def login(
     if not access.check(code, client, browser):
         context = {"next": _safe_next(next), "wrong": True}
         return _with_browser_id(request, render(request, "login.html", context, status_code=401))
-    ttl_s = access.settings.session_hours * 3600
-    session_id = await access.sessions.create(access.fingerprint, ttl_s)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    return await open_session(
+        request, access.sessions, access.fingerprint, access.settings.session_hours,
+        SESSION_COOKIE, _safe_next(next),
+    )  # fmt: skip
+
+
+async def open_session(
+    request: Request, sessions: SessionStore, fingerprint: str, hours: float, cookie: str, to: str
+) -> RedirectResponse:
+    """A browser typed a right code: a new session in its cookie, on a redirect to `to`."""
+    ttl_s = hours * 3600
+    session_id = await sessions.create(fingerprint, ttl_s)
+    response = RedirectResponse(to, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, session_id, httponly=True, samesite="lax", max_age=int(ttl_s),
+        cookie, session_id, httponly=True, samesite="lax", max_age=int(ttl_s),
         secure=request.url.scheme == "https",
     )  # fmt: skip
     return response
