@@ -4,6 +4,7 @@ folder, it serves pages, static files, lessons, the docs and runs (slow: `-m ins
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,8 +57,10 @@ def test_an_installed_package_serves_everything_from_another_folder(tmp_path: Pa
             pytest.fail((tmp_path / "server.log").read_text()[-3000:])
 
         page = httpx.get(url + "/", headers={"accept": "text/html"})
-        assert page.status_code == 200 and "/static/app.js" in page.text
-        for asset in ("/static/app.css", "/static/vendor/htmx.min.js", "/docs",
+        assert page.status_code == 200
+        hashed = re.search(r'src="(/static/app\.[0-9a-f]+\.js)"', page.text)
+        assert hashed, "the page names its script by content hash"
+        for asset in (hashed[1], "/static/app.css", "/static/vendor/htmx.min.js", "/docs",
                       "/static/vendor/swagger-ui/swagger-ui-bundle.js", "/openapi.json"):
             assert httpx.get(url + asset).status_code == 200, asset
         lessons = httpx.get(url + "/api/v1/lessons").json()["lessons"]
