@@ -27,7 +27,7 @@ from app.web.deps import ClientDep
 router = APIRouter(prefix="/api/v1", tags=["classroom"])
 
 
-def classroom(request: Request) -> ClassroomService:
+async def classroom(request: Request) -> ClassroomService:
     return request.app.state.classroom
 
 

@@ -101,7 +101,7 @@ class ClassroomGate:
         return await self.store.student_by_token(token) if token else None
 
 
-def classroom_gate(request: Request) -> ClassroomGate:
+async def classroom_gate(request: Request) -> ClassroomGate:
     return request.app.state.classroom_gate
 
 
