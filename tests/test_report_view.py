@@ -103,6 +103,7 @@ def check_bounded(report: RunResponse, code: str) -> str:
     return html
 
 
+@pytest.mark.timeout(max(120, EXAMPLES))  # ~0.1 s an example here, 1000 of them passed 120 s in CI
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(model_dicts(RunResponse), st.text(max_size=200), st.sampled_from(["en", "zh"]))
 def test_any_valid_report_renders_bounded(body: dict[str, Any], code: str, lang: str) -> None:
