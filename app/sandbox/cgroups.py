@@ -128,14 +128,18 @@ class Cgroups:
     def controllers(self) -> list[str]:
         return sorted(self.base)
 
-    def weigh_as(self, slot_count: int) -> None:
-        """Give the whole subtree the CPU weight of `slot_count` processes: as one group of
-        default weight, every run at once would share what a single process gets."""
+    def weigh_as(self, processes: int) -> None:
+        """Give the whole subtree, every run at once, the CPU weight of `processes`.
+
+        The fork-server asks for one fewer than the machine's cores: the web server, which
+        every request, 429 and dashboard poll passes through, then keeps a core's worth under
+        any load, and the runs share the rest. Weighed as every slot (9 on 2 cores), busy
+        runs left the web server a tenth of the contended CPU."""
         cpu = self.base.get("cpu")
         if cpu is None:
             return
         SlotGroup(self.version, {"cpu": cpu}).set_cpu_weight(
-            min(10_000, CPU_WEIGHT_NORMAL * slot_count)
+            min(10_000, CPU_WEIGHT_NORMAL * processes)
         )
 
     def make_slot(self, name: str) -> SlotGroup:

@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     groups = None
     if mode is not Mode.UNSANDBOXED:
         groups = cgroups.probe(config.limits, f"tensor-playground-{os.getpid()}")
-        if groups is not None:
-            groups.weigh_as(settings.slots)
+        if groups is not None:  # every run together weighs one process fewer than the cores
+            groups.weigh_as(max(1, (os.cpu_count() or 2) - 1))
     config = dataclasses.replace(config, watchdog=groups is None)
     import gc
 
