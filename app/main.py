@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     executor = ForkServerExecutor(
         settings.run_limits(),
-        slot_count=settings.max_runs + 1,  # a spare slot is ready while one resets
+        # a slot for every fresh and every long run, and a spare ready while one resets
+        slot_count=settings.max_runs + settings.max_long_runs + 1,
         cache_dir=settings.data_dir.resolve() / "cache",
         hidden=[*resources.secret_dirs(), settings.data_dir.resolve()],
         allow_unsandboxed=settings.allow_unsandboxed,

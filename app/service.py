@@ -11,6 +11,7 @@ import contextlib
 import math
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from app.config import Settings
@@ -19,31 +20,48 @@ from app.metrics import Metrics
 from app.outcome import Outcome
 from app.ratelimit import RateLimiter
 from app.sandbox.executor import ForkServerExecutor
+from app.sandbox.limits import LOW_PRIORITY_AFTER_S
 from app.schemas import RunRequest, RunResponse
 
 
+@dataclass(slots=True)
+class Ticket:
+    """One admitted run's place: fresh until the run has gone on for `LOW_PRIORITY_AFTER_S`."""
+
+    long: bool = False
+    released: bool = False
+
+
 class Admission:
-    """At most `max_running` runs at once and `max_waiting` queued behind them.
+    """At most `max_running` fresh runs at once, `max_long` long ones besides, and
+    `max_waiting` queued.
 
     A full queue answers at once with 429 rather than letting requests pile up: under
-    overload a client learns to come back, instead of timing out. A run holds its place
-    until its last process has ended, not until its report arrived: a run that keeps going
-    after its report keeps counting (for its short grace), so health and admission tell the
-    truth about the slots.
+    overload a client learns to come back, instead of timing out. A run still going after
+    `LOW_PRIORITY_AFTER_S` (when the sandbox also lowers its CPU weight) moves to the long lane
+    while it has room, freeing its fresh place: a class's training loops and endless loops
+    then never make a two-line snippet wait for one of them to end. A run holds its place
+    until its last process has ended, not until its report arrived, so health and admission
+    tell the truth about the slots.
     """
 
-    def __init__(self, max_running: int, max_waiting: int, max_wait_s: float) -> None:
+    def __init__(
+        self, max_running: int, max_waiting: int, max_wait_s: float, max_long: int = 0
+    ) -> None:
         self.max_running = max_running
         self.max_waiting = max_waiting
         self.max_wait_s = max_wait_s
+        self.max_long = max_long
         self.running = 0
+        """Every admitted run, fresh or long."""
+        self.long = 0
         self.waiting = 0
         self._slots = asyncio.Semaphore(max_running)
 
     def retry_after_s(self) -> int:
         return max(1, math.ceil((self.waiting + 1) / self.max_running))
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> Ticket:
         if not self._slots.locked():
             await self._slots.acquire()  # a free slot and nobody queued: no wait
         elif self.waiting >= self.max_waiting:
@@ -57,18 +75,33 @@ class Admission:
             finally:
                 self.waiting -= 1
         self.running += 1
+        return Ticket()
 
-    def release(self) -> None:
-        self.running -= 1
+    def lengthen(self, ticket: Ticket) -> None:
+        """The run has gone on for a while: into the long lane if it has room."""
+        if ticket.long or ticket.released or self.long >= self.max_long:
+            return
+        ticket.long = True
+        self.long += 1
         self._slots.release()
+
+    def release(self, ticket: Ticket) -> None:
+        if ticket.released:
+            return
+        ticket.released = True
+        self.running -= 1
+        if ticket.long:
+            self.long -= 1
+        else:
+            self._slots.release()
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        await self.acquire()
+        ticket = await self.acquire()
         try:
             yield
         finally:
-            self.release()
+            self.release(ticket)
 
 
 class RunService:
@@ -78,7 +111,9 @@ class RunService:
         self.settings = settings
         self.executor = executor
         self.metrics = metrics
-        self.admission = Admission(settings.max_runs, settings.queue_size, settings.queue_wait_s)
+        self.admission = Admission(
+            settings.max_runs, settings.queue_size, settings.queue_wait_s, settings.max_long_runs
+        )
         self.rate_limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
         self._keyed: dict[tuple[str, str], int] = {}
         metrics.gauge("playground_runs_in_flight", "Runs executing now.",
@@ -155,27 +190,35 @@ class RunService:
         if grade is not None:
             payload["grade"] = grade
         waited = time.monotonic()
-        await self.admission.acquire()
+        ticket = await self.admission.acquire()
         waited = time.monotonic() - waited
+        lengthen = asyncio.get_running_loop().call_later(
+            LOW_PRIORITY_AFTER_S, self.admission.lengthen, ticket
+        )  # when the sandbox lowers its CPU weight too
         key = (client, run_key) if run_key else None
         run_id = self.executor.new_run_id()
         if key is not None:
             self._keyed[key] = run_id
+
+        def forget(_: object = None) -> None:
+            lengthen.cancel()
+            self._forget(key, run_id, ticket)
+
         try:
             run = await self.executor.run(payload, timeout_s, run_id)
         except BaseException:  # cancelled (the client left) or the sandbox is unavailable
             ended = self.executor.ended(run_id)
             if ended is None:
-                self._forget(key, run_id)
+                forget()
             else:
-                ended.add_done_callback(lambda _: self._forget(key, run_id))
+                ended.add_done_callback(forget)
             raise
-        run.ended.add_done_callback(lambda _: self._forget(key, run_id))
+        run.ended.add_done_callback(forget)
         run.response.timings = {"admission": round(waited * 1000, 3), **run.response.timings}
         return run.response
 
-    def _forget(self, key: tuple[str, str] | None, run_id: int) -> None:
+    def _forget(self, key: tuple[str, str] | None, run_id: int, ticket: Ticket) -> None:
         """The run is over: free its place and its key."""
-        self.admission.release()
+        self.admission.release(ticket)
         if key is not None and self._keyed.get(key) == run_id:
             del self._keyed[key]

@@ -179,7 +179,7 @@ def test_openapi_docs_are_served(server: LiveServer) -> None:
 
 @pytest.mark.slow
 def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
-    busy = start_server(tmp_path, max_runs=1, queue_size=0)
+    busy = start_server(tmp_path, max_runs=1, queue_size=0, max_long_runs=0)
     try:
         slow = threading.Thread(target=busy.post_run, args=("import time\ntime.sleep(3)",))
         slow.start()
@@ -193,6 +193,28 @@ def test_at_capacity_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert response.json()["error"] == "at_capacity"
         slow.join()
         assert busy.post_run("x = 1").status_code == 200
+    finally:
+        busy.stop()
+
+
+@pytest.mark.slow
+def test_a_long_run_leaves_its_place_to_a_short_one(tmp_path: Path) -> None:
+    busy = start_server(tmp_path, max_runs=1, queue_size=0, max_long_runs=1)
+    try:
+        slow = threading.Thread(target=busy.post_run, args=("import time\ntime.sleep(3)",))
+        slow.start()
+        time.sleep(0.6)  # past the 0.25 s after which a run is a long one
+        started = time.monotonic()
+        assert busy.post_run("x = 1").status_code == 200  # not queued behind the sleep
+        assert time.monotonic() - started < 2
+        assert slow.is_alive()
+        assert httpx.get(f"{busy.url}/api/v1/health").json()["runs_in_flight"] == 1
+        second = threading.Thread(target=busy.post_run, args=("import time\ntime.sleep(3)",))
+        second.start()
+        time.sleep(0.6)  # the long lane is full: this one keeps its place
+        assert busy.post_run("x = 1").status_code == 429
+        slow.join()
+        second.join()
     finally:
         busy.stop()
 

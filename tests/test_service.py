@@ -63,6 +63,27 @@ def test_admission_queues_then_refuses_when_the_queue_is_full() -> None:
     assert asyncio.run(scenario()) == ["first ran", "third refused, retry in 2s", "second ran"]
 
 
+def test_a_long_run_moves_to_the_long_lane_and_frees_its_place() -> None:
+    async def scenario() -> list[tuple[int, int, bool]]:
+        admission = Admission(max_running=1, max_waiting=0, max_wait_s=5, max_long=1)
+        seen = []
+        first = await admission.acquire()
+        admission.lengthen(first)  # gone on for a while: its fresh place is free again
+        second = await admission.acquire()
+        seen.append((admission.running, admission.long, admission._slots.locked()))
+        admission.lengthen(second)  # the long lane is full: it keeps its place
+        with pytest.raises(AtCapacity):
+            await admission.acquire()
+        admission.release(first)
+        admission.release(first)  # released once only
+        seen.append((admission.running, admission.long, admission._slots.locked()))
+        admission.release(second)
+        seen.append((admission.running, admission.long, admission._slots.locked()))
+        return seen
+
+    assert asyncio.run(scenario()) == [(2, 1, True), (1, 0, True), (0, 0, False)]
+
+
 def test_metrics_render_counts_and_a_cumulative_histogram() -> None:
     metrics = Metrics()
     metrics.observe_run("ok", 0.02)
