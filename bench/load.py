@@ -10,8 +10,10 @@ pick a snippet from a realistic mix, POST it, think, repeat. One extra student s
 with no think time, to show the per-client rate limit keeps the class's latency intact.
 Students are told apart by X-Forwarded-For (the server trusts it here, as behind a proxy).
 Reports: answers by status (every request gets a report or a 429 with Retry-After: zero
-dropped, zero 5xx), p50/p99 latency of the short snippets, runs/s, and the memory of the
-server's whole process tree (PSS, so shared pages count once) before, every 5 s, and after:
+dropped, zero 5xx), p50/p99 latency of the short snippets and of their stages (from each
+report's `timings`; "outside the run" is the rest: HTTP, the web process, the client),
+runs/s, and the memory of the server's whole process tree (PSS, so shared pages count once)
+before, every 5 s, and after:
 the first runs of each slot copy some pages (a step), a leak keeps growing.
 """
 
@@ -85,11 +87,14 @@ async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spamm
                                        headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
             status = response.status_code
             retry_after = response.headers.get("Retry-After")
+            ended = time.perf_counter()
+            stages = response.json().get("timings", {}) if status == 200 else {}
         except httpx.HTTPError as exc:
-            status, retry_after = f"dropped: {type(exc).__name__}", None
+            status, retry_after, stages = f"dropped: {type(exc).__name__}", None, {}
+            ended = time.perf_counter()
         results.append({
             "kind": kind, "status": status, "spammer": spammer, "retry_after": retry_after,
-            "ms": (time.perf_counter() - started) * 1000, "at": sent,
+            "ms": (ended - started) * 1000, "at": sent, "stages": stages,
         })
         if not spammer:
             await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading the result, editing
@@ -162,6 +167,12 @@ def main() -> None:
     settled = min(r["at"] for r in results) + 10
     short_settled = [r["ms"] for r in class_results
                      if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled]
+    settled_stages: dict[str, list[float]] = {}
+    for r in class_results:
+        if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled:
+            outside = r["ms"] - sum(r["stages"].values())
+            for name, ms in {**r["stages"], "outside the run": outside}.items():
+                settled_stages.setdefault(name, []).append(ms)
     ran = sum(1 for r in results if r["status"] == 200)
     five_xx = sum(1 for r in results if isinstance(r["status"], int) and r["status"] >= 500)
     dropped = sum(1 for r in results if isinstance(r["status"], str))
@@ -174,6 +185,10 @@ def main() -> None:
         "short_p50_ms": round(percentile(short_ok, 50), 1),
         "short_p99_ms": round(percentile(short_ok, 99), 1),
         "short_p99_ms_after_10s": round(percentile(short_settled, 99), 1),
+        "short_stages_after_10s_p50_p99_ms": {
+            name: [round(percentile(v, 50), 2), round(percentile(v, 99), 2)]
+            for name, v in settled_stages.items()
+        },
         "5xx": five_xx, "dropped": dropped, "429_without_retry_after": bad_429,
         "pss_before_mib": round(before / 1024, 1), "pss_after_mib": round(after / 1024, 1),
         "pss_during_mib": [(t, round(kib / 1024, 1)) for t, kib in memory],
