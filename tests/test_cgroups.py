@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,30 @@ def test_removing_the_tree_leaves_nothing_behind(tree: cgroups.Cgroups) -> None:
     tree.make_slot("a")
     tree.remove()
     assert not any(path.exists() for path in tree.base.values())
+
+
+def test_every_run_together_weighs_one_process_fewer_than_the_cores(server) -> None:
+    """The web server keeps a core's worth of CPU however many runs are busy."""
+    forkservers = [
+        int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()
+        and _parent(int(entry.name)) == server.process.pid
+    ]  # fmt: skip
+    found = cgroups.probe(LIMITS, f"tp-test-{uuid.uuid4().hex[:8]}")
+    if found is None or "cpu" not in found.base:
+        pytest.skip("this host offers no cpu cgroup we may make")
+    found.remove()
+    parent = found.base["cpu"].parent
+    subtrees = [parent / f"tensor-playground-{pid}" for pid in forkservers]
+    subtree = next(path for path in subtrees if path.exists())
+    expected = 100 * max(1, (os.cpu_count() or 2) - 1)
+    if (subtree / "cpu.weight").exists():
+        assert int((subtree / "cpu.weight").read_text()) == expected
+    else:
+        assert int((subtree / "cpu.shares").read_text()) == expected * 1024 // 100
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
