@@ -28,7 +28,7 @@ from app.web.access import AccessCodeMiddleware, AccessGate
 from app.web.accesslog import AccessLogMiddleware
 from app.web.guard import RequestGuard
 from app.web.headers import SecurityHeaders
-from app.web.runtime import limit_accept_error_logs, raise_fd_limit
+from app.web.runtime import limit_accept_error_logs, raise_fd_limit, raise_priority
 
 log = logging.getLogger("tensor_playground.server")
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         soft, hard = raise_fd_limit()
+        raise_priority()
         limit_accept_error_logs()
         log.info("%s", settings.profile_summary())
         log.info(

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.web.runtime import WEB_NICENESS
 from tests.conftest import PROJECT_ROOT, start_server
 
 
@@ -91,6 +92,16 @@ def test_one_access_line_per_request_whatever_the_entry_point(tmp_path: Path, cl
         assert json.loads(mentions[0])["status"] == 404
     finally:
         server.stop()
+
+
+def test_the_web_server_outranks_its_runs_which_start_at_nice_0(server, run_snippet) -> None:
+    """Every answer passes through the event loop's thread: it must not wait behind the
+    runs (app/web/runtime.py); the runs must not inherit its priority."""
+    stat = Path(f"/proc/{server.process.pid}/stat").read_text()
+    nice = int(stat.rsplit(")", 1)[1].split()[16])
+    assert nice == (WEB_NICENESS if os.geteuid() == 0 else 0)
+    report = run_snippet("import os\nprint(os.getpriority(os.PRIO_PROCESS, 0))")
+    assert report["stdout"] == "0\n"
 
 
 def test_importing_the_app_module_builds_nothing() -> None:

@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events-fd", type=int, required=True)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
+    os.setpriority(os.PRIO_PROCESS, 0, 0)  # not the web server's raised priority (runtime.py)
     isolation.die_with_parent()
     control = socket.socket(fileno=args.control_fd)
     events = socket.socket(fileno=args.events_fd)

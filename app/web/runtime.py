@@ -2,6 +2,11 @@
 
 * The open-files soft limit is raised to the hard limit: each connection is a descriptor,
   and Debian's default soft limit of 1024 is one classroom's worth of browsers.
+* The event loop's thread runs at `WEB_NICENESS` when the server may raise its priority
+  (root): every request, 429 and dashboard poll passes through this one thread, so it goes
+  before the runs (whose cgroup weighs one process fewer than the cores, cgroups.py) and
+  before the box's other jobs; what it takes is bounded by the requests. The fork-server
+  puts itself back at 0 (forkserver.py), so no run inherits it.
 * Accept errors are logged at most once per `ACCEPT_LOG_EVERY_S`. When descriptors run out,
   CPython 3.11's selector loop reports EMFILE once per pending connection, up to uvicorn's
   backlog of 2048 per loop tick, each with a traceback: 20 MiB of log in 8 s.
@@ -10,13 +15,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import resource
 import time
 from typing import Any
 
 log = logging.getLogger("tensor_playground.server")
 
+WEB_NICENESS = -10
+"""The weight of ~9 default processes."""
 ACCEPT_LOG_EVERY_S = 10.0
 ACCEPT_FAILURE = "socket.accept() out of system resource"
 
@@ -31,6 +40,13 @@ def raise_fd_limit() -> tuple[int, int]:
         except (ValueError, OSError) as exc:
             log.warning("could not raise the open-files limit from %d to %d: %s", soft, hard, exc)
     return soft, hard
+
+
+def raise_priority() -> int:
+    """Put this thread (the event loop's) at `WEB_NICENESS` where allowed; its nice after."""
+    with contextlib.suppress(OSError):  # not root: the runs are plain processes, one each
+        os.setpriority(os.PRIO_PROCESS, 0, WEB_NICENESS)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 class AcceptErrorLimiter:
