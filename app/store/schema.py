@@ -123,8 +123,13 @@ exercises = Table(
     "exercises",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("position", Integer, nullable=False),
     Column("title", String(200), nullable=False),
     Column("title_zh", String(200), nullable=True),
@@ -144,8 +149,7 @@ students = Table(
     "students",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(40), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("joined_at", UtcDateTime, nullable=False),
@@ -157,12 +161,17 @@ submissions = Table(
     "submissions",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
-    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
-           nullable=False),
-    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("code", Text, nullable=False),
     Column("seed", BigInteger, nullable=False),
     Column("passed", Boolean, nullable=False),
@@ -180,12 +189,19 @@ submissions = Table(
 cells = Table(
     "cells",
     metadata,
-    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column(
+        "student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("last_at", UtcDateTime, nullable=False),
@@ -201,8 +217,7 @@ and the latest submission's error."""
 broadcasts = Table(
     "broadcasts",
     metadata,
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True),
     Column("code", Text, nullable=False),
     Column("at", UtcDateTime, nullable=False),
 )
