@@ -166,9 +166,15 @@ async def page_poll(http: httpx.AsyncClient, url: str, name: str, room: dict, un
     since = ""
     while time.monotonic() < until:
         started = time.perf_counter()
-        response = await request(http, tally, "page-poll", "GET",
-                                 f"{url}/c/{room['join_code']}/broadcast",
-                                 params={"since": since}, headers={**headers, "HX-Request": "true"})
+        response = await request(
+            http,
+            tally,
+            "page-poll",
+            "GET",
+            f"{url}/c/{room['join_code']}/broadcast",
+            params={"since": since},
+            headers={**headers, "HX-Request": "true"},
+        )
         tally.poll_ms.append((time.perf_counter() - started) * 1000)
         if response is not None and response.status_code == 200:
             tally.broadcast_seen.setdefault(name, time.monotonic())
@@ -183,8 +189,15 @@ async def dashboard(http: httpx.AsyncClient, url: str, room: dict, students_done
     version = -1
     while not students_done or time.monotonic() < students_done[0] + 3:
         started = time.perf_counter()
-        response = await request(http, tally, "grid", "GET", f"{url}/teach/{room['id']}/grid",
-                                 params={"v": version}, headers={"HX-Request": "true"})
+        response = await request(
+            http,
+            tally,
+            "grid",
+            "GET",
+            f"{url}/teach/{room['id']}/grid",
+            params={"v": version},
+            headers={"HX-Request": "true"},
+        )
         tally.grid_ms.append((time.perf_counter() - started) * 1000)
         if response is not None and response.status_code == 200:
             version = int(re.search(r'data-version="(\d+)"', response.text).group(1))
@@ -207,8 +220,14 @@ def grid_lags(tally: Tally) -> list[float]:
     """For every submission: from its answer to the first grid fetched after that counts it."""
     lags = []
     for answered, student, exercise, count in tally.submitted:
-        shown = next((at for at, cells in tally.grid_seen
-                      if at >= answered and cells.get((student, exercise), 0) >= count), None)
+        shown = next(
+            (
+                at
+                for at, cells in tally.grid_seen
+                if at >= answered and cells.get((student, exercise), 0) >= count
+            ),
+            None,
+        )
         lags.append(float("inf") if shown is None else shown - answered)
     return lags
 
@@ -276,10 +295,13 @@ async def run_phases(url: str, students: int, seconds: float) -> dict[str, Any]:
                  if not key.endswith(ok))  # fmt: skip
     submit_p99 = percentile(classroom.submit_ms, 99)
     return {
-        "students": students, "seconds_per_phase": seconds,
-        "exercises": len(room["exercises"]), "reference_cache_warmed_in_s": room["warm_s"],
+        "students": students,
+        "seconds_per_phase": seconds,
+        "exercises": len(room["exercises"]),
+        "reference_cache_warmed_in_s": room["warm_s"],
         "load_average_1m_before_plain_classroom": [round(load[0], 2) for load in loads],
-        "plain_answers": dict(plain.answers), "classroom_answers": dict(classroom.answers),
+        "plain_answers": dict(plain.answers),
+        "classroom_answers": dict(classroom.answers),
         "errors": errors,
         "phase1_run_p50_ms": round(percentile(plain.run_ms, 50), 1),
         "phase1_run_p99_ms": round(percentile(plain.run_ms, 99), 1),
@@ -289,7 +311,8 @@ async def run_phases(url: str, students: int, seconds: float) -> dict[str, Any]:
         "submission_p99_ms": round(submit_p99, 1),
         "p99_ratio": round(submit_p99 / percentile(classroom.run_ms, 99), 2),
         "p99_ratio_to_phase1": round(submit_p99 / percentile(plain.run_ms, 99), 2),
-        "submissions": len(classroom.submit_ms), "grid_fetches": len(classroom.grid_seen),
+        "submissions": len(classroom.submit_ms),
+        "grid_fetches": len(classroom.grid_seen),
         "page_poll_p50_ms": round(percentile(classroom.poll_ms, 50), 1),
         "page_poll_p99_ms": round(percentile(classroom.poll_ms, 99), 1),
         "grid_fetch_p50_ms": round(percentile(classroom.grid_ms, 50), 1),
@@ -317,5 +340,9 @@ def main(students: int, seconds: float) -> None:
     out.write_text(json.dumps(summary, indent=1))
     held = (summary["errors"] == 0 and summary["grid_lag_max_s"] <= 2
             and summary["p99_ratio"] <= 2 and summary["broadcast_all_pages_s"] <= 2)  # fmt: skip
-    print("held: 0 errors, grid <= 2 s behind, broadcast on every page <= 2 s, submission p99 "
-          "<= 2x a plain run's (same phase)" if held else "NOT HELD: see the figures above")
+    print(
+        "held: 0 errors, grid <= 2 s behind, broadcast on every page <= 2 s, submission p99 "
+        "<= 2x a plain run's (same phase)"
+        if held
+        else "NOT HELD: see the figures above"
+    )
