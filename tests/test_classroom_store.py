@@ -6,6 +6,7 @@ its retention running out leaves no row of it behind."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -214,3 +215,19 @@ async def test_concurrent_submissions_each_mark_their_cell_with_their_own_versio
     async with store.database.transaction() as connection:
         marks = sorted((await connection.execute(select(cells.c.version))).scalars())
     assert marks == list(range(since + 1, since + 9)) and await store.version(class_id) == since + 8
+
+
+async def test_a_removal_racing_submissions_never_deadlocks(store: ClassroomStore) -> None:
+    """On PostgreSQL a removal that deleted the cells before it locked the student met a
+    submission that held the student (its foreign key) and waited for the cell: deadlock."""
+
+    async def submit(class_id: str, student_id: str, exercise_id: str) -> None:
+        with contextlib.suppress(NotFound):  # removed first: the store's own 404
+            await store.record(submission(class_id, student_id, exercise_id, "failed"))
+
+    for attempt in range(20):
+        class_id, student_id, exercise_id = await setup(store, token=f"token-{attempt}")
+        racing = [submit(class_id, student_id, exercise_id) for _ in range(6)]
+        racing.insert(3, store.remove_student(class_id, student_id))
+        await asyncio.gather(*racing)
+        assert await store.cells(class_id) == [] and await store.students(class_id) == []

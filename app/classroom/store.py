@@ -8,8 +8,9 @@ polling that version sees either both or neither; what a change touched (a cell,
 removal) is marked with the version it made, so the dashboard can ask for only that
 (grid_store.py).
 
-A write that touches a student's row (a submission's foreign key, a removal's delete) does so
-before it locks the class's row, so on PostgreSQL two writes never wait on each other there.
+On PostgreSQL two writes must never wait on each other crosswise: a write that touches a
+student's row (a submission's foreign key, a removal) does so before anything else of theirs
+(a removal locks it first) and before the class's row.
 """
 
 from __future__ import annotations
@@ -228,8 +229,10 @@ class ClassroomStore:
         where = and_(students.c.id == student_id, students.c.class_id == class_id)
         async with self.database.transaction() as connection:
             joined = (
-                await connection.execute(select(students.c.joined_version).where(where))
-            ).scalar()
+                await connection.execute(
+                    select(students.c.joined_version).where(where).with_for_update()
+                )
+            ).scalar()  # locked first: a submission then waits for the removal, not crosswise
             if joined is None:
                 return False
             for table in (cells, submissions):
