@@ -50,7 +50,8 @@ GRID_POLL_S = 0.5
 """As templates/partials/class_grid.html polls; a student's page polls every second."""
 RAISING = "x = torch.ones(2, 3)\ny = x @ x\n"
 CELL = re.compile(r'data-exercise="([^"]+)"\s+data-status="[a-z_]+" data-attempts="(\d+)"')
-ROW = re.compile(r'<tr data-student="([^"]+)">(.*?)</tr>', re.DOTALL)
+ROW = re.compile(r'<tr id="row-[^"]+" data-student="([^"]+)"[^>]*>(.*?)</tr>', re.DOTALL)
+"""A student's row, in the whole grid or in a poll's diff (which sends only changed rows)."""
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Tally:
     broadcast_seen: dict[str, float] = field(default_factory=dict)
     poll_ms: list[float] = field(default_factory=list)
     grid_ms: list[float] = field(default_factory=list)
+    grid_bytes: list[int] = field(default_factory=list)
+    """Of each grid answer with a body (a diff or the whole grid)."""
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -184,8 +187,9 @@ async def page_poll(http: httpx.AsyncClient, url: str, name: str, room: dict, un
 
 async def dashboard(http: httpx.AsyncClient, url: str, room: dict, students_done: list[float],
                     tally: Tally) -> None:  # fmt: skip
-    """What the teacher's page does: fetch the grid every half second (204 while unchanged), until
-    3 s after the last student's last answer."""
+    """What the teacher's page does: fetch the grid every half second (204 while unchanged; else
+    the rows changed since its version, or the whole grid), until 3 s after the last student's
+    last answer."""
     version = -1
     while not students_done or time.monotonic() < students_done[0] + 3:
         started = time.perf_counter()
@@ -200,6 +204,7 @@ async def dashboard(http: httpx.AsyncClient, url: str, room: dict, students_done
         )
         tally.grid_ms.append((time.perf_counter() - started) * 1000)
         if response is not None and response.status_code == 200:
+            tally.grid_bytes.append(len(response.content))
             version = int(re.search(r'data-version="(\d+)"', response.text).group(1))
             cells = {(student, exercise): int(count)
                      for student, row in ROW.findall(response.text)
@@ -317,6 +322,8 @@ async def run_phases(url: str, students: int, seconds: float) -> dict[str, Any]:
         "page_poll_p99_ms": round(percentile(classroom.poll_ms, 99), 1),
         "grid_fetch_p50_ms": round(percentile(classroom.grid_ms, 50), 1),
         "grid_fetch_p99_ms": round(percentile(classroom.grid_ms, 99), 1),
+        "grid_answer_p50_bytes": percentile(classroom.grid_bytes, 50),
+        "grid_answer_max_bytes": max(classroom.grid_bytes, default=0),
         "grid_lag_p50_s": round(percentile(lags, 50), 2),
         "grid_lag_p99_s": round(percentile(lags, 99), 2),
         "grid_lag_max_s": round(max(lags, default=float("nan")), 2),
