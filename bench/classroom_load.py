@@ -50,7 +50,8 @@ GRID_POLL_S = 0.5
 """As templates/partials/class_grid.html polls; a student's page polls every second."""
 RAISING = "x = torch.ones(2, 3)\ny = x @ x\n"
 CELL = re.compile(r'data-exercise="([^"]+)"\s+data-status="[a-z_]+" data-attempts="(\d+)"')
-ROW = re.compile(r'<tr data-student="([^"]+)">(.*?)</tr>', re.DOTALL)
+ROW = re.compile(r'<tr id="row-[^"]+" data-student="([^"]+)"[^>]*>(.*?)</tr>', re.DOTALL)
+"""A student's row, in the whole grid or in a poll's diff (which sends only changed rows)."""
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Tally:
     broadcast_seen: dict[str, float] = field(default_factory=dict)
     poll_ms: list[float] = field(default_factory=list)
     grid_ms: list[float] = field(default_factory=list)
+    grid_bytes: list[int] = field(default_factory=list)
+    """Of each grid answer with a body (a diff or the whole grid)."""
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -166,9 +169,15 @@ async def page_poll(http: httpx.AsyncClient, url: str, name: str, room: dict, un
     since = ""
     while time.monotonic() < until:
         started = time.perf_counter()
-        response = await request(http, tally, "page-poll", "GET",
-                                 f"{url}/c/{room['join_code']}/broadcast",
-                                 params={"since": since}, headers={**headers, "HX-Request": "true"})
+        response = await request(
+            http,
+            tally,
+            "page-poll",
+            "GET",
+            f"{url}/c/{room['join_code']}/broadcast",
+            params={"since": since},
+            headers={**headers, "HX-Request": "true"},
+        )
         tally.poll_ms.append((time.perf_counter() - started) * 1000)
         if response is not None and response.status_code == 200:
             tally.broadcast_seen.setdefault(name, time.monotonic())
@@ -178,15 +187,24 @@ async def page_poll(http: httpx.AsyncClient, url: str, name: str, room: dict, un
 
 async def dashboard(http: httpx.AsyncClient, url: str, room: dict, students_done: list[float],
                     tally: Tally) -> None:  # fmt: skip
-    """What the teacher's page does: fetch the grid every half second (204 while unchanged), until
-    3 s after the last student's last answer."""
+    """What the teacher's page does: fetch the grid every half second (204 while unchanged; else
+    the rows changed since its version, or the whole grid), until 3 s after the last student's
+    last answer."""
     version = -1
     while not students_done or time.monotonic() < students_done[0] + 3:
         started = time.perf_counter()
-        response = await request(http, tally, "grid", "GET", f"{url}/teach/{room['id']}/grid",
-                                 params={"v": version}, headers={"HX-Request": "true"})
+        response = await request(
+            http,
+            tally,
+            "grid",
+            "GET",
+            f"{url}/teach/{room['id']}/grid",
+            params={"v": version},
+            headers={"HX-Request": "true"},
+        )
         tally.grid_ms.append((time.perf_counter() - started) * 1000)
         if response is not None and response.status_code == 200:
+            tally.grid_bytes.append(len(response.content))
             version = int(re.search(r'data-version="(\d+)"', response.text).group(1))
             cells = {(student, exercise): int(count)
                      for student, row in ROW.findall(response.text)
@@ -207,8 +225,14 @@ def grid_lags(tally: Tally) -> list[float]:
     """For every submission: from its answer to the first grid fetched after that counts it."""
     lags = []
     for answered, student, exercise, count in tally.submitted:
-        shown = next((at for at, cells in tally.grid_seen
-                      if at >= answered and cells.get((student, exercise), 0) >= count), None)
+        shown = next(
+            (
+                at
+                for at, cells in tally.grid_seen
+                if at >= answered and cells.get((student, exercise), 0) >= count
+            ),
+            None,
+        )
         lags.append(float("inf") if shown is None else shown - answered)
     return lags
 
@@ -276,10 +300,13 @@ async def run_phases(url: str, students: int, seconds: float) -> dict[str, Any]:
                  if not key.endswith(ok))  # fmt: skip
     submit_p99 = percentile(classroom.submit_ms, 99)
     return {
-        "students": students, "seconds_per_phase": seconds,
-        "exercises": len(room["exercises"]), "reference_cache_warmed_in_s": room["warm_s"],
+        "students": students,
+        "seconds_per_phase": seconds,
+        "exercises": len(room["exercises"]),
+        "reference_cache_warmed_in_s": room["warm_s"],
         "load_average_1m_before_plain_classroom": [round(load[0], 2) for load in loads],
-        "plain_answers": dict(plain.answers), "classroom_answers": dict(classroom.answers),
+        "plain_answers": dict(plain.answers),
+        "classroom_answers": dict(classroom.answers),
         "errors": errors,
         "phase1_run_p50_ms": round(percentile(plain.run_ms, 50), 1),
         "phase1_run_p99_ms": round(percentile(plain.run_ms, 99), 1),
@@ -289,11 +316,14 @@ async def run_phases(url: str, students: int, seconds: float) -> dict[str, Any]:
         "submission_p99_ms": round(submit_p99, 1),
         "p99_ratio": round(submit_p99 / percentile(classroom.run_ms, 99), 2),
         "p99_ratio_to_phase1": round(submit_p99 / percentile(plain.run_ms, 99), 2),
-        "submissions": len(classroom.submit_ms), "grid_fetches": len(classroom.grid_seen),
+        "submissions": len(classroom.submit_ms),
+        "grid_fetches": len(classroom.grid_seen),
         "page_poll_p50_ms": round(percentile(classroom.poll_ms, 50), 1),
         "page_poll_p99_ms": round(percentile(classroom.poll_ms, 99), 1),
         "grid_fetch_p50_ms": round(percentile(classroom.grid_ms, 50), 1),
         "grid_fetch_p99_ms": round(percentile(classroom.grid_ms, 99), 1),
+        "grid_answer_p50_bytes": percentile(classroom.grid_bytes, 50),
+        "grid_answer_max_bytes": max(classroom.grid_bytes, default=0),
         "grid_lag_p50_s": round(percentile(lags, 50), 2),
         "grid_lag_p99_s": round(percentile(lags, 99), 2),
         "grid_lag_max_s": round(max(lags, default=float("nan")), 2),
@@ -317,5 +347,9 @@ def main(students: int, seconds: float) -> None:
     out.write_text(json.dumps(summary, indent=1))
     held = (summary["errors"] == 0 and summary["grid_lag_max_s"] <= 2
             and summary["p99_ratio"] <= 2 and summary["broadcast_all_pages_s"] <= 2)  # fmt: skip
-    print("held: 0 errors, grid <= 2 s behind, broadcast on every page <= 2 s, submission p99 "
-          "<= 2x a plain run's (same phase)" if held else "NOT HELD: see the figures above")
+    print(
+        "held: 0 errors, grid <= 2 s behind, broadcast on every page <= 2 s, submission p99 "
+        "<= 2x a plain run's (same phase)"
+        if held
+        else "NOT HELD: see the figures above"
+    )

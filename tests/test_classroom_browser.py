@@ -2,7 +2,9 @@
 of their own (own cookies), against the real server. The teacher logs in, makes a class and
 adds a ready-made set; the students join by link, one solves, one fails, one raises; the
 teacher's grid shows each within seconds, a cell shows the student's code, a broadcast
-reaches every student's page, the CSV comes down. The pages talk to no other host.
+reaches every student's page, the CSV comes down, a student removed through the API leaves
+the open grid, which (diffed poll by poll since it opened) then equals the projector view's
+fresh one. The pages talk to no other host.
 
 The grid's and the broadcast's delays are measured and printed (they are polled every
 second; the assertions wait with generous margins: timing here is noisy).
@@ -62,6 +64,20 @@ def set_code(page, code: str) -> None:
     page.keyboard.insert_text(code)
 
 
+def watch(page, violations: list[str]) -> None:
+    """Console messages that fail the test: a blocked resource, an htmx error (say, an
+    out-of-band swap whose target is missing)."""
+    page.on("console", lambda m: violations.append(m.text)
+            if "Content Security Policy" in m.text or "htmx:" in m.text else None)  # fmt: skip
+
+
+def grid_cells(page) -> list[list[str]]:
+    """Each row of the grid: its id, then each cell's status and attempts."""
+    return page.evaluate("""[...document.querySelectorAll('#class-grid tbody tr')].map(tr =>
+        [tr.id, ...[...tr.querySelectorAll('td')].map(td => td.dataset.status + ' ' +
+        td.dataset.attempts)])""")
+
+
 def check(page) -> None:
     with page.expect_response(lambda r: r.url.endswith("/check")) as answer:
         page.locator("#check-button").click()
@@ -83,8 +99,7 @@ def test_a_teacher_and_three_students(browser, classroom_server: LiveServer) -> 
 
     try:
         teacher = context().new_page()
-        teacher.on("console", lambda m: violations.append(m.text)
-                   if "Content Security Policy" in m.text else None)  # fmt: skip
+        watch(teacher, violations)
         teacher.goto(f"{classroom_server.url}/teach")
         teacher.locator("#teacher-code").fill(TEACHER_CODE)
         teacher.locator("button[type=submit]").click()
@@ -159,9 +174,19 @@ def test_a_teacher_and_three_students(browser, classroom_server: LiveServer) -> 
         assert {row[0]: row[1] for row in rows[1:]} == {"Ann": "passed", "Bo": "failed",
                                                         "Cy": "error"}  # fmt: skip
 
+        cy = teacher.locator("tr[data-student='Cy']").get_attribute("id").removeprefix("row-")
+        class_api = f"{classroom_server.url}/api/v1/classes/{teacher.url.rsplit('/', 1)[1]}"
+        teacher_auth = {"Authorization": f"Bearer {TEACHER_CODE}"}
+        removed = teacher.request.delete(f"{class_api}/students/{cy}", headers=teacher_auth)
+        assert removed.status == 204  # removed elsewhere: the open grid drops the row by itself
+        expect(teacher.locator("#class-grid tbody tr")).to_have_count(2)
+        expect(teacher.locator("#grid-heading")).to_contain_text("2 students")
+
         projector = contexts[0].new_page()
+        watch(projector, violations)
         projector.goto(teacher.url + "/projector")
         expect(projector.locator("td[data-status='passed']")).to_have_count(1)
+        assert grid_cells(teacher) == grid_cells(projector)  # diffed since the start == fresh
         shoot(projector, "5-projector")
         assert not violations, violations
     finally:

@@ -6,6 +6,7 @@ its retention running out leaves no row of it behind."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from app.store.schema import (
     cells,
     classes,
     exercises,
+    removed_students,
     students,
     submissions,
 )
@@ -172,3 +174,60 @@ async def test_a_submission_of_a_student_removed_meanwhile_is_not_found(
     with pytest.raises(NotFound):
         await store.record(submission(class_id, student_id, exercise_id, "passed"))
     assert await rows(store, submissions) == 0 and await rows(store, cells) == 0
+
+
+async def test_each_change_marks_what_it_touched_with_the_version_it_made(
+    store: ClassroomStore,
+) -> None:
+    """What a dashboard's poll reads (grid_store.py): since a version, the cells of the
+    students whose cells changed, newcomers with their join's version, the removed students
+    the page had; an exercise moves the version rows cannot diff past."""
+    class_id, ann, exercise = await setup(store)
+    bo = await store.join(class_id, "Bo", "token-bo")
+    since = await store.version(class_id)
+    await store.record(submission(class_id, ann, exercise, "error"))
+    cy = await store.join(class_id, "Cy", "token-cy")
+    assert await store.remove_student(class_id, bo.id)
+    read = await store.grid_since(class_id, since)
+    assert read is not None and read.klass.version == since + 3
+    assert [(c.student_id, c.attempts) for c in read.cells] == [(ann, 1)]
+    assert read.removed == [bo.id] and [s.name for s in read.roster] == ["Ann", "Cy"]
+    assert read.joined[cy.id] == since + 2 and read.joined[ann] < since
+    assert [c.error_type for c in read.failing] == ["RuntimeError"]
+    assert read.layout_version < since
+    whole = await store.grid_since(class_id, None)
+    assert whole is not None and len(whole.cells) == 1 and whole.removed == []
+    await store.add_exercise(class_id, dict(EXERCISE))
+    assert (await store.grid_since(class_id, since)).layout_version == since + 4
+    assert await store.grid_since("no such class", None) is None
+    assert await store.delete_class(class_id) and await rows(store, removed_students) == 0
+
+
+async def test_concurrent_submissions_each_mark_their_cell_with_their_own_version(
+    store: ClassroomStore,
+) -> None:
+    class_id, ann, exercise = await setup(store)
+    others = [(await store.join(class_id, f"s{n}", f"token-{n}")).id for n in range(7)]
+    since = await store.version(class_id)
+    await asyncio.gather(*(
+        store.record(submission(class_id, who, exercise, "failed")) for who in [ann, *others]
+    ))  # fmt: skip
+    async with store.database.transaction() as connection:
+        marks = sorted((await connection.execute(select(cells.c.version))).scalars())
+    assert marks == list(range(since + 1, since + 9)) and await store.version(class_id) == since + 8
+
+
+async def test_a_removal_racing_submissions_never_deadlocks(store: ClassroomStore) -> None:
+    """On PostgreSQL a removal that deleted the cells before it locked the student met a
+    submission that held the student (its foreign key) and waited for the cell: deadlock."""
+
+    async def submit(class_id: str, student_id: str, exercise_id: str) -> None:
+        with contextlib.suppress(NotFound):  # removed first: the store's own 404
+            await store.record(submission(class_id, student_id, exercise_id, "failed"))
+
+    for attempt in range(20):
+        class_id, student_id, exercise_id = await setup(store, token=f"token-{attempt}")
+        racing = [submit(class_id, student_id, exercise_id) for _ in range(6)]
+        racing.insert(3, store.remove_student(class_id, student_id))
+        await asyncio.gather(*racing)
+        assert await store.cells(class_id) == [] and await store.students(class_id) == []

@@ -11,11 +11,13 @@ Off unless `PLAYGROUND_TEACHER_CODE` is set (then `install` mounts it; otherwise
     rows.py            the tables' rows as dataclasses, and the columns they are read from
     store.py           the tables (app/store/schema.py), one transaction per method
     row_cache.py       the hot paths' reads, kept briefly and made once however many ask
+    grid_store.py      the dashboard's grid read whole, or what changed since a version
     service.py         ClassroomService: the one path of the API and the pages
     serialize.py       rows as the contract's JSON and CSV
     auth.py            teacher code, student tokens, cookies: 401/403, throttled guessing
     api.py             /api/v1 routes (../shared/API.md, "The classroom API (v1)")
     page_kit.py, student_pages.py, teacher_pages.py    the pages
+    grid_view.py       the live grid: whole, or a poll's diff as out-of-band swaps
     exercise_sets.py   the ready-made sets in snippets/exercises/
     from_lesson.py     an exercise from a lesson, in one click
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -27,48 +27,6 @@ STRINGS: dict[str, dict[str, str]] = json.loads(
 )
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 STATUS_MARKS = {"not_tried": "·", "error": "!", "failed": "✗", "passed": "✓"}
-
-
-class GridStudent(NamedTuple):
-    id: str
-    name: str
-
-
-class GridCell(NamedTuple):
-    """One cell as the grid shows it, its words made once here: the grid is 100 x 8 cells
-    rendered every half second while the class works, and Jinja looking up dict keys as
-    attributes was most of its cost."""
-
-    exercise_id: str
-    status: str
-    attempts: int
-    mark: str
-    label: str
-    """The status in words (what a screen reader says)."""
-    aria: str
-    """Student, exercise and status: the cell button's label."""
-    url: str
-
-
-def grid_rows(
-    class_id: str, progress: dict[str, Any], titles: dict[str, str], ct: ClassText
-) -> list[tuple[GridStudent, list[GridCell]]]:
-    """The grid's rows, a student and their cells in the exercises' order."""
-    labels = {status: ct(f"status_{status}") for status in STATUS_MARKS}
-    by_key = {(c["student_id"], c["exercise_id"]): c for c in progress["cells"]}
-    rows = []
-    for student in progress["students"]:
-        row = []
-        for exercise in progress["exercises"]:
-            cell = by_key[(student["id"], exercise["id"])]
-            status, label = cell["status"], labels[cell["status"]]
-            row.append(GridCell(
-                exercise["id"], status, cell["attempts"], STATUS_MARKS[status], label,
-                f"{student['name']}, {titles[exercise['id']]}: {label}",
-                f"/teach/{class_id}/cell?student={student['id']}&exercise={exercise['id']}",
-            ))  # fmt: skip
-        rows.append((GridStudent(student["id"], student["name"]), row))
-    return rows
 
 
 class ClassText:

@@ -1,5 +1,6 @@
-"""The classroom's rows as the store returns them (frozen dataclasses, one per table), and
-the columns each is read from: the fields are the columns, in order."""
+"""The classroom's rows as the store returns them (frozen dataclasses, one per table), the
+columns each is read from (the fields are the columns, in order), and the queries of a
+class's rows in the grid's order."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import Select, select
 
 from app.store.schema import cells, classes, exercises, students, submissions
 
@@ -117,3 +120,24 @@ EXERCISE_COLUMNS = [exercises.c[name] for name in ExerciseRow.__dataclass_fields
 STUDENT_COLUMNS = [students.c[name] for name in StudentRow.__dataclass_fields__]
 CELL_COLUMNS = [cells.c[name] for name in CellRow.__dataclass_fields__]
 SUBMISSION_COLUMNS = [submissions.c[name] for name in SubmissionRow.__dataclass_fields__]
+
+
+def students_query(class_id: str, *extra: Any) -> Select:
+    """The class's students in the grid's order (`extra` columns after theirs)."""
+    return (
+        select(*STUDENT_COLUMNS, *extra)
+        .where(students.c.class_id == class_id)
+        .order_by(students.c.joined_at, students.c.id)
+    )
+
+
+def exercises_query(class_id: str) -> Select:
+    return (
+        select(*EXERCISE_COLUMNS)
+        .where(exercises.c.class_id == class_id)
+        .order_by(exercises.c.position)
+    )
+
+
+def cells_query(class_id: str) -> Select:
+    return select(*CELL_COLUMNS).where(cells.c.class_id == class_id)

@@ -280,14 +280,6 @@ class ClassroomService:
     async def progress_csv(self, klass: ClassRow) -> str:
         return serialize.progress_csv(*await self._grid(klass))
 
-    async def progress_and_exercises(
-        self, klass: ClassRow
-    ) -> tuple[dict[str, Any], list[ExerciseRow]]:
-        """Progress and the exercises' rows, from one read (the dashboard's grid)."""
-        roster, exercises, cells = await self._grid(klass)
-        progress = serialize.progress_json(klass, self.base_url, roster, exercises, cells)
-        return progress, exercises
-
     async def _grid(self, klass: ClassRow) -> tuple[list, list, list]:
         return await self.store.grid(klass.id)
 

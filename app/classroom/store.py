@@ -4,7 +4,13 @@ the grid's cells, broadcasts. Every method is one transaction, on SQLite or Post
 Ids are random (`secrets`), never counters, so nobody walks another class's data by guessing
 neighbours; a student's bearer token is kept only as its SHA-256. A submission and the cell
 it changes are written in one transaction, with the class's `version` bumped, so a dashboard
-polling that version sees either both or neither.
+polling that version sees either both or neither; what a change touched (a cell, a join, a
+removal) is marked with the version it made, so the dashboard can ask for only that
+(grid_store.py).
+
+On PostgreSQL two writes must never wait on each other crosswise: a write that touches a
+student's row (a submission's foreign key, a removal) does so before anything else of theirs
+(a removal locks it first) and before the class's row.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, Select, Table, and_, case, delete, func, insert, select, update
+from sqlalchemy import Insert, Table, and_, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.classroom.grid_store import GridRead, read_grid
 from app.classroom.rows import (
     CELL_COLUMNS,
     CLASS_COLUMNS,
@@ -32,13 +39,24 @@ from app.classroom.rows import (
     NewSubmission,
     StudentRow,
     SubmissionRow,
+    cells_query,
     class_row,
     exercise_row,
+    exercises_query,
+    students_query,
     submission_row,
 )
 from app.errors import Conflict, NotFound
 from app.store.database import Database
-from app.store.schema import broadcasts, cells, classes, exercises, students, submissions
+from app.store.schema import (
+    broadcasts,
+    cells,
+    classes,
+    exercises,
+    removed_students,
+    students,
+    submissions,
+)
 from app.store.shares import now_utc
 
 ID_BYTES = 8
@@ -155,12 +173,14 @@ class ClassroomStore:
             )
             values = _fields(row) | {"checks": json.dumps(row.checks)}
             await connection.execute(insert(exercises).values(**values))
-            await _bump(connection, class_id)
+            await _bump(connection, class_id, layout=True)  # a new column: no row diff shows it
         return row
 
     async def exercises(self, class_id: str) -> list[ExerciseRow]:
         async with self.database.transaction() as connection:
-            return [exercise_row(row) for row in await connection.execute(_exercises_of(class_id))]
+            return [
+                exercise_row(row) for row in await connection.execute(exercises_query(class_id))
+            ]
 
     async def get_exercise(self, exercise_id: str) -> ExerciseRow | None:
         query = select(*EXERCISE_COLUMNS).where(exercises.c.id == exercise_id)
@@ -175,10 +195,14 @@ class ClassroomStore:
         row = StudentRow(new_id(), class_id, name, now_utc())
         try:
             async with self.database.transaction() as connection:
+                version = await _bump(connection, class_id)
+                if version is None:
+                    raise NotFound("no open class has this join code")
                 await connection.execute(
-                    insert(students).values(**_fields(row), token_hash=token_hash(token))
+                    insert(students).values(
+                        **_fields(row), token_hash=token_hash(token), joined_version=version
+                    )
                 )
-                await _bump(connection, class_id)
         except IntegrityError:
             raise Conflict(f"the name {name!r} is already taken in this class") from None
         return row
@@ -197,24 +221,39 @@ class ClassroomStore:
 
     async def students(self, class_id: str) -> list[StudentRow]:
         async with self.database.transaction() as connection:
-            return [StudentRow(*row) for row in await connection.execute(_students_of(class_id))]
+            return [StudentRow(*row) for row in await connection.execute(students_query(class_id))]
 
     async def remove_student(self, class_id: str, student_id: str) -> bool:
+        """Delete the student with their cells and submissions; leave a mark of the removal
+        (`removed_students`) for the dashboards that still show their row."""
         where = and_(students.c.id == student_id, students.c.class_id == class_id)
         async with self.database.transaction() as connection:
-            exists = (await connection.execute(select(students.c.id).where(where))).first()
-            if exists is None:
+            joined = (
+                await connection.execute(
+                    select(students.c.joined_version).where(where).with_for_update()
+                )
+            ).scalar()  # locked first: a submission then waits for the removal, not crosswise
+            if joined is None:
                 return False
             for table in (cells, submissions):
                 await connection.execute(delete(table).where(table.c.student_id == student_id))
             await connection.execute(delete(students).where(where))
-            await _bump(connection, class_id)
+            version = await _bump(connection, class_id)
+            await connection.execute(
+                insert(removed_students).values(
+                    student_id=student_id,
+                    class_id=class_id,
+                    joined_version=joined,
+                    version=version,
+                )
+            )
         return True
 
     # ---- submissions and the grid --------------------------------------------------------
 
     async def record(self, new: NewSubmission) -> SubmissionRow:
-        """Store a graded submission and update its cell, in one transaction."""
+        """Store a graded submission and update its cell (marked with the class's new
+        version), in one transaction."""
         row = SubmissionRow(id=new_id(), created_at=now_utc(), **_fields(new))
         cell = {
             "student_id": new.student_id,
@@ -232,6 +271,17 @@ class ClassroomStore:
             async with self.database.transaction() as connection:
                 values = _fields(row) | {"checks": json.dumps(row.checks)}
                 await connection.execute(insert(submissions).values(**values))
+                await connection.execute(
+                    update(submissions)
+                    .where(
+                        submissions.c.student_id == new.student_id,
+                        submissions.c.exercise_id == new.exercise_id,
+                        submissions.c.id != row.id,
+                        submissions.c.report.is_not(None),
+                    )
+                    .values(report=None)
+                )
+                cell["version"] = await _bump(connection, new.class_id)
                 upsert = _upsert(connection, cells).values(**cell)
                 excluded = upsert.excluded
                 await connection.execute(
@@ -247,27 +297,17 @@ class ClassroomStore:
                             "latest_submission_id": excluded.latest_submission_id,
                             "error_type": excluded.error_type,
                             "error_title": excluded.error_title,
+                            "version": excluded.version,
                         },
                     )
                 )
-                await connection.execute(
-                    update(submissions)
-                    .where(
-                        submissions.c.student_id == new.student_id,
-                        submissions.c.exercise_id == new.exercise_id,
-                        submissions.c.id != row.id,
-                        submissions.c.report.is_not(None),
-                    )
-                    .values(report=None)
-                )
-                await _bump(connection, new.class_id)
         except IntegrityError:  # the student was removed (or the class deleted) meanwhile
             raise NotFound("this student is no longer in the class") from None
         return row
 
     async def cells(self, class_id: str) -> list[CellRow]:
         async with self.database.transaction() as connection:
-            return [CellRow(*row) for row in await connection.execute(_cells_of(class_id))]
+            return [CellRow(*row) for row in await connection.execute(cells_query(class_id))]
 
     async def grid(
         self, class_id: str
@@ -275,11 +315,19 @@ class ClassroomStore:
         """Students, exercises and cells as of one moment (one transaction: one wait for
         SQLite's connection, not three)."""
         async with self.database.transaction() as connection:
-            roster = [StudentRow(*row) for row in await connection.execute(_students_of(class_id))]
-            exercise_rows = await connection.execute(_exercises_of(class_id))
+            roster = [
+                StudentRow(*row) for row in await connection.execute(students_query(class_id))
+            ]
+            exercise_rows = await connection.execute(exercises_query(class_id))
             listed = [exercise_row(row) for row in exercise_rows]
-            cell_rows = [CellRow(*row) for row in await connection.execute(_cells_of(class_id))]
+            cell_rows = [CellRow(*row) for row in await connection.execute(cells_query(class_id))]
         return roster, listed, cell_rows
+
+    async def grid_since(self, class_id: str, since: int | None) -> GridRead | None:
+        """The dashboard's grid, whole (`since` None) or what changed after version `since`,
+        as of one moment; None when there is no such class."""
+        async with self.database.transaction(snapshot=True) as connection:
+            return await read_grid(connection, class_id, since)
 
     async def cells_of(self, student_id: str) -> list[CellRow]:
         query = select(*CELL_COLUMNS).where(cells.c.student_id == student_id)
@@ -329,40 +377,28 @@ class ClassroomStore:
         return None if row is None else (row.code, row.at)
 
 
-def _students_of(class_id: str) -> Select:
-    return (
-        select(*STUDENT_COLUMNS)
-        .where(students.c.class_id == class_id)
-        .order_by(students.c.joined_at, students.c.id)
-    )
-
-
-def _exercises_of(class_id: str) -> Select:
-    return (
-        select(*EXERCISE_COLUMNS)
-        .where(exercises.c.class_id == class_id)
-        .order_by(exercises.c.position)
-    )
-
-
-def _cells_of(class_id: str) -> Select:
-    return select(*CELL_COLUMNS).where(cells.c.class_id == class_id)
-
-
 def _fields(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
-async def _bump(connection: AsyncConnection, class_id: str) -> None:
-    await connection.execute(
-        update(classes).where(classes.c.id == class_id).values(version=classes.c.version + 1)
+async def _bump(connection: AsyncConnection, class_id: str, *, layout: bool = False) -> int | None:
+    """Advance the class's version (and, with `layout`, the version rows cannot diff past);
+    the new version, the mark of this transaction's change (None: no such class)."""
+    advanced = classes.c.version + 1
+    values = {"version": advanced} | ({"layout_version": advanced} if layout else {})
+    result = await connection.execute(
+        update(classes)
+        .where(classes.c.id == class_id)
+        .values(**values)
+        .returning(classes.c.version)
     )
+    return result.scalar()
 
 
 async def _delete_class_rows(connection: AsyncConnection, class_ids: list[str]) -> None:
     """Children first: the cascade is declared, but an explicit order holds on either
     engine whatever its foreign-key setting."""
-    for table in (cells, submissions, broadcasts, students, exercises):
+    for table in (cells, submissions, broadcasts, removed_students, students, exercises):
         await connection.execute(delete(table).where(table.c.class_id.in_(class_ids)))
 
 

@@ -3,8 +3,9 @@
 from a set, a lesson or a form with a live reference preview), and the projector view.
 
 The login is a session in the store (as the access code's), so any replica serves the
-dashboard. The grid polls `/teach/{class}/grid?v=` every half second: a 204 while the class's
-`version` is unchanged, the new grid as soon as it is not.
+dashboard. The grid polls `/teach/{class}/grid?v=` every half second with the version it
+shows: a 204 while the class's `version` is unchanged; else only the rows changed since, as
+out-of-band swaps, or the whole grid when the store cannot say which (grid_view.py).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from app.classroom import grid_view
 from app.classroom.api import ClassroomDep, add_ready_set, exercise_body_from_lesson
 from app.classroom.auth import TEACHER_COOKIE, GateDep
 from app.classroom.exercise_sets import exercise_sets
 from app.classroom.models import ClassIn, ExerciseIn
-from app.classroom.page_kit import STATUS_MARKS, ClassText, grid_rows, render_page, title_for
+from app.classroom.page_kit import render_page, title_for
 from app.classroom.serialize import stamp
-from app.classroom.service import ClassroomService
 from app.classroom.store import ClassRow
 from app.errors import InvalidRequest, Unauthorized
 from app.web.access import open_session
@@ -104,7 +105,7 @@ async def create_class(
 @router.get("/teach/{class_id}")
 async def dashboard(request: Request, klass: ClassPage, service: ClassroomDep) -> Response:
     context = {
-        **await grid_context(request, service, klass, projector_view=False),
+        **await grid_view.whole(request, service, klass.id, projector_view=False),
         "sets": exercise_sets(),
         "topics": lessons_by_topic(),
         "form": _empty_form(),
@@ -115,7 +116,7 @@ async def dashboard(request: Request, klass: ClassPage, service: ClassroomDep) -
 
 @router.get("/teach/{class_id}/projector")
 async def projector(request: Request, klass: ClassPage, service: ClassroomDep) -> Response:
-    context = await grid_context(request, service, klass, projector_view=True)
+    context = await grid_view.whole(request, service, klass.id, projector_view=True)
     return render_page(request, "teach_projector.html", context)
 
 
@@ -123,30 +124,8 @@ async def projector(request: Request, klass: ClassPage, service: ClassroomDep) -
 async def grid(
     request: Request, klass: ClassPage, service: ClassroomDep, v: int = -1, projector: int = 0
 ) -> Response:
-    """The grid partial, or 204 while nothing changed since version `v`."""
-    if v == klass.version:
-        return Response(status_code=204)
-    context = await grid_context(request, service, klass, projector_view=bool(projector))
-    return render_page(request, "partials/class_grid.html", context)
-
-
-async def grid_context(
-    request: Request, service: ClassroomService, klass: ClassRow, *, projector_view: bool
-) -> dict[str, Any]:
-    lang = language(request)
-    progress, exercises = await service.progress_and_exercises(klass)
-    titles = {e.id: title_for(e, lang) for e in exercises}
-    return {
-        "klass": klass,
-        "class_json": progress["class"],
-        "version": klass.version,
-        "students": progress["students"],
-        "exercises": [{"id": e.id, "title": titles[e.id]} for e in exercises],
-        "rows": grid_rows(klass.id, progress, titles, ClassText(lang)),
-        "errors": progress["errors"],
-        "projector_view": projector_view,
-        "marks": STATUS_MARKS,
-    }
+    """204 while nothing changed since version `v`; else what changed, or the whole grid."""
+    return await grid_view.poll(request, service, klass, v, projector_view=bool(projector))
 
 
 @router.get("/teach/{class_id}/cell")

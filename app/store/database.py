@@ -113,11 +113,19 @@ class Database:
             self._engine = None
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction; a database that cannot be reached is a 503, never a 500."""
+    async def transaction(self, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+        """One transaction; a database that cannot be reached is a 503, never a 500.
+
+        `snapshot`: every statement sees the same moment. PostgreSQL's default (READ
+        COMMITTED) lets each statement see what others committed meanwhile, so such a
+        transaction runs REPEATABLE READ there; SQLite's transactions always see one moment.
+        """
         try:
-            async with self.engine.begin() as connection:
-                yield connection
+            async with self.engine.connect() as connection:
+                if snapshot and self.dialect == "postgresql":
+                    await connection.execution_options(isolation_level="REPEATABLE READ")
+                async with connection.begin():
+                    yield connection
         except PoolTimeout as exc:
             raise StoreUnavailable(f"the database is unavailable: {type(exc).__name__}") from None
         except DBAPIError as exc:

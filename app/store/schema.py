@@ -115,16 +115,26 @@ classes = Table(
     Column("created_at", UtcDateTime, nullable=False, index=True),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("version", BigInteger, nullable=False),
+    Column("layout_version", BigInteger, nullable=False, server_default="0"),
 )
 """A class. `version` grows with every change its grid shows (a join, a submission, ...), so
-a dashboard asks "anything new since version n?" with one indexed read."""
+a dashboard asks "anything new since version n?" with one indexed read. Each change marks
+what it touched with the version it made (`students.joined_version`, `cells.version`,
+`removed_students`), so the dashboard gets only those rows; `layout_version` is the version
+of the last change rows alone cannot show (an exercise added; for a class made before the
+marks, the version it had then): a dashboard holding an older version gets the whole grid."""
 
 exercises = Table(
     "exercises",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("position", Integer, nullable=False),
     Column("title", String(200), nullable=False),
     Column("title_zh", String(200), nullable=True),
@@ -144,25 +154,31 @@ students = Table(
     "students",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(40), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("joined_at", UtcDateTime, nullable=False),
+    Column("joined_version", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("class_id", "name"),
 )
-"""A student of a class: a display name, and the SHA-256 of their bearer token."""
+"""A student of a class: a display name, and the SHA-256 of their bearer token;
+`joined_version` is the class's version their join made."""
 
 submissions = Table(
     "submissions",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
-    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
-           nullable=False),
-    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("code", Text, nullable=False),
     Column("seed", BigInteger, nullable=False),
     Column("passed", Boolean, nullable=False),
@@ -180,12 +196,19 @@ submissions = Table(
 cells = Table(
     "cells",
     metadata,
-    Column("student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column(
+        "student_id", String(32), ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "exercise_id", String(32), ForeignKey("exercises.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("last_at", UtcDateTime, nullable=False),
@@ -193,16 +216,33 @@ cells = Table(
     Column("latest_submission_id", String(32), nullable=False),
     Column("error_type", String(256), nullable=True),
     Column("error_title", String(300), nullable=True),
+    Column("version", BigInteger, nullable=False, server_default="0"),
 )
 """One (student, exercise) cell of the grid, kept up to date by each submission in its own
 transaction, so the grid is one read: status (`passed` once any submission passed), attempts,
-and the latest submission's error."""
+the latest submission's error, and `version`, the class's version that submission made."""
+
+removed_students = Table(
+    "removed_students",
+    metadata,
+    Column("student_id", String(32), primary_key=True),
+    Column(
+        "class_id",
+        String(32),
+        ForeignKey("classes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("joined_version", BigInteger, nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+"""A student the teacher removed: their join's version and the removal's, so a dashboard that
+shows them deletes their row instead of fetching the whole grid. Deleted with the class."""
 
 broadcasts = Table(
     "broadcasts",
     metadata,
-    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("class_id", String(32), ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True),
     Column("code", Text, nullable=False),
     Column("at", UtcDateTime, nullable=False),
 )
