@@ -32,11 +32,11 @@ class Settings(BaseSettings):
         description="Snippets executing at once (default: 4 per core; long runs yield the CPU).",
     )
     max_long_runs: int = Field(
-        default_factory=lambda: 4 * (os.cpu_count() or 2),
+        default_factory=lambda: 8 * (os.cpu_count() or 2),
         ge=0,
         le=256,
         description="Runs past their first 0.25 s that may go on besides MAX_RUNS, each "
-        "leaving its place to a new run (default: 4 per core; 0: a long run keeps its place).",
+        "leaving its place to a new run (default: 8 per core; 0: a long run keeps its place).",
     )
     queue_size: int = Field(
         32, ge=0, le=10_000, description="Runs allowed to wait for a free slot before 429."
