@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.sandbox.limits import CPU_WEIGHT_NORMAL, RunLimits
+from app.sandbox.limits import CPU_WEIGHT_BETWEEN_RUNS, CPU_WEIGHT_NORMAL, RunLimits
 
 CONTROLLERS = ("memory", "pids", "cpu")
 
@@ -31,6 +31,7 @@ class SlotGroup:
     version: int
     dirs: dict[str, Path]
     oom_kills: int = 0
+    cpu_weight: int = 0
     oom_event: int | None = None
     """v1: an eventfd the kernel signals when the group meets its memory limit (v1 kills one
     process then, not the group: the fork-server ends the whole run on this event)."""
@@ -64,8 +65,9 @@ class SlotGroup:
     def set_cpu_weight(self, weight: int) -> None:
         """1-10000 in v2 terms; v1's `cpu.shares` is scaled (100 -> 1024)."""
         cpu = self.dirs.get("cpu")
-        if cpu is None:
+        if cpu is None or weight == self.cpu_weight:
             return
+        self.cpu_weight = weight
         if self.version == 2:
             _write(cpu / "cpu.weight", str(weight))
         else:
@@ -188,7 +190,7 @@ class Cgroups:
                 _write(d / "memory.memsw.limit_in_bytes", str(memory))
             if "pids" in group.dirs:
                 _write(group.dirs["pids"] / "pids.max", str(pids))
-        group.set_cpu_weight(CPU_WEIGHT_NORMAL)
+        group.set_cpu_weight(CPU_WEIGHT_BETWEEN_RUNS)  # normal once its worker is ready
         group.watch_oom()
 
 

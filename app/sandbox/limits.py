@@ -78,6 +78,10 @@ CPU_WEIGHT_NORMAL = 100
 CPU_WEIGHT_LOW = 1
 """cgroup v2 `cpu.weight` (v1 `cpu.shares` = weight x 1024 / 100) of a run, before and after
 `LOW_PRIORITY_AFTER_S`: a lowered run gets 1 % of a core next to a normal one."""
+CPU_WEIGHT_BETWEEN_RUNS = 10
+"""A slot's weight from its run's report until its next worker is ready: the last worker's
+exit and the next one's fork, walls and warm-up (~15 ms of CPU) yield to the runs under
+way, and still go before a lowered run."""
 
 # -- slots -------------------------------------------------------------------------------------
 FIRST_UID = 200_000

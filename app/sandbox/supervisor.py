@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from app.sandbox import cgroups
 from app.sandbox.limits import (
+    CPU_WEIGHT_BETWEEN_RUNS,
     CPU_WEIGHT_LOW,
     CPU_WEIGHT_NORMAL,
     FAILED_OPENS_BEFORE_BACKOFF,
@@ -154,6 +155,7 @@ class Supervisor:
             if slot is not None and slot.deadline is not None:
                 slot.reported = True
                 slot.deadline = min(slot.deadline, time.monotonic() + REPORT_GRACE_S)
+                self._weigh(slot, CPU_WEIGHT_BETWEEN_RUNS)  # what is left is its exit
         elif isinstance(message, CancelRun):
             self.cancel(message.id)
 
@@ -181,6 +183,7 @@ class Supervisor:
         """The slot's worker is walled in: one end of a new data socket to it, the other to
         the server's pool of idle workers."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._weigh(slot, CPU_WEIGHT_NORMAL)  # its run starts at full weight, with no wait
         try:
             send(slot.channel, StartWorker(), (theirs.fileno(),))
             slot.token = next(self.tokens)
@@ -220,8 +223,8 @@ class Supervisor:
         if slot.group is not None:
             if slot.group.memory_killed():
                 message = dataclasses.replace(message, memory_killed=True)
-            slot.group.set_cpu_weight(CPU_WEIGHT_NORMAL)
             slot.group.reset_peak()
+        self._weigh(slot, CPU_WEIGHT_BETWEEN_RUNS)
         if slot.memory_killed:
             message = dataclasses.replace(message, memory_killed=True)
         if slot.run_id is not None:
@@ -263,8 +266,7 @@ class Supervisor:
                 continue
             if not slot.lowered and now >= slot.started + LOW_PRIORITY_AFTER_S:
                 slot.lowered = True
-                if slot.group is not None:
-                    slot.group.set_cpu_weight(CPU_WEIGHT_LOW)
+                self._weigh(slot, CPU_WEIGHT_LOW)
                 if slot.keeper is not None:
                     _signal(slot.keeper, signal.SIGUSR2)
             if slot.killed_at is None and now >= slot.deadline:
@@ -272,6 +274,14 @@ class Supervisor:
                 self._kill(slot)
             elif slot.killed_at is not None and now >= slot.killed_at + KEEPER_ANSWER_S:
                 self._close_slot(slot)  # the keeper did not answer: drop the whole slot
+
+    def _weigh(self, slot: Slot, weight: int) -> None:
+        """A slot's CPU weight within the runs' subtree (limits.py): normal from a ready
+        worker to its report, low from then until the next worker is ready, lowest for a
+        run past its first moment."""
+        if slot.group is not None:
+            with contextlib.suppress(OSError):
+                slot.group.set_cpu_weight(weight)
 
     def _kill(self, slot: Slot) -> None:
         slot.killed_at = time.monotonic()
