@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Tensor Playground",
         version=__version__,
         description="Run PyTorch snippets in a sandbox and see every tensor. "
-        "Contract: shared/API.md. Every error answer is `{\"error\": code, \"detail\": ...}`.",
+        'Contract: shared/API.md. Every error answer is `{"error": code, "detail": ...}`.',
         lifespan=lifespan,
         docs_url=None,  # app.web.docs serves /docs from vendored files instead
         redoc_url=None,

@@ -116,12 +116,17 @@ class RunService:
         )
         self.rate_limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
         self._keyed: dict[tuple[str, str], int] = {}
-        metrics.gauge("playground_runs_in_flight", "Runs executing now.",
-                      lambda: self.admission.running)
-        metrics.gauge("playground_runs_queued", "Runs waiting for a slot.",
-                      lambda: self.admission.waiting)
-        metrics.gauge("playground_executor_restarts", "Times the fork-server was restarted.",
-                      lambda: executor.restarts)
+        metrics.gauge(
+            "playground_runs_in_flight", "Runs executing now.", lambda: self.admission.running
+        )
+        metrics.gauge(
+            "playground_runs_queued", "Runs waiting for a slot.", lambda: self.admission.waiting
+        )
+        metrics.gauge(
+            "playground_executor_restarts",
+            "Times the fork-server was restarted.",
+            lambda: executor.restarts,
+        )
 
     def check_source(self, code: str) -> None:
         """Reject what cannot be a snippet before any process is forked for it."""

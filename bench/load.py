@@ -31,6 +31,7 @@ import httpx
 from server import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
+# fmt: off
 MIX = [  # (kind, weight, code, timeout_s)
     ("short", 70, "x = torch.arange(6.).reshape(2, 3)\ny = x.t()\nz = y.contiguous().view(-1)",
      None),
@@ -46,6 +47,7 @@ MIX = [  # (kind, weight, code, timeout_s)
      None),
     ("infinite", 3, "while True:\n    pass", 2.0),
 ]
+# fmt: on
 
 
 def pss_kib(root_pid: int) -> int:
@@ -71,8 +73,9 @@ def pss_kib(root_pid: int) -> int:
     return total
 
 
-async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spammer: bool,
-                  results: list[dict]) -> None:
+async def student(
+    http: httpx.AsyncClient, url: str, n: int, until: float, spammer: bool, results: list[dict]
+) -> None:
     rng = random.Random(n)
     kinds = [m for m in MIX if m[1]]
     weights = [m[1] for m in kinds]
@@ -83,8 +86,11 @@ async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spamm
             body["timeout_s"] = timeout_s
         started, sent = time.perf_counter(), time.monotonic()
         try:
-            response = await http.post(f"{url}/api/v1/run", json=body,
-                                       headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
+            response = await http.post(
+                f"{url}/api/v1/run",
+                json=body,
+                headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"},
+            )
             status = response.status_code
             retry_after = response.headers.get("Retry-After")
             ended = time.perf_counter()
@@ -92,10 +98,17 @@ async def student(http: httpx.AsyncClient, url: str, n: int, until: float, spamm
         except httpx.HTTPError as exc:
             status, retry_after, stages = f"dropped: {type(exc).__name__}", None, {}
             ended = time.perf_counter()
-        results.append({
-            "kind": kind, "status": status, "spammer": spammer, "retry_after": retry_after,
-            "ms": (ended - started) * 1000, "at": sent, "stages": stages,
-        })
+        results.append(
+            {
+                "kind": kind,
+                "status": status,
+                "spammer": spammer,
+                "retry_after": retry_after,
+                "ms": (ended - started) * 1000,
+                "at": sent,
+                "stages": stages,
+            }
+        )
         if not spammer:
             await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading the result, editing
 
@@ -165,8 +178,11 @@ def main() -> None:
     # Past the first 10 s: without the opening burst (every student presses Run at once and
     # the queue overflows), the steady state of a class.
     settled = min(r["at"] for r in results) + 10
-    short_settled = [r["ms"] for r in class_results
-                     if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled]
+    short_settled = [
+        r["ms"]
+        for r in class_results
+        if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled
+    ]
     settled_stages: dict[str, list[float]] = {}
     for r in class_results:
         if r["kind"] == "short" and r["status"] == 200 and r["at"] > settled:
@@ -178,7 +194,8 @@ def main() -> None:
     dropped = sum(1 for r in results if isinstance(r["status"], str))
     bad_429 = sum(1 for r in results if r["status"] == 429 and not r["retry_after"])
     summary = {
-        "students": args.students, "seconds": round(elapsed, 1),
+        "students": args.students,
+        "seconds": round(elapsed, 1),
         "class_answers": dict(statuses),
         "spammer_answers": dict(Counter(str(r["status"]) for r in spam)),
         "runs_per_s": round(ran / elapsed, 1),
@@ -189,8 +206,11 @@ def main() -> None:
             name: [round(percentile(v, 50), 2), round(percentile(v, 99), 2)]
             for name, v in settled_stages.items()
         },
-        "5xx": five_xx, "dropped": dropped, "429_without_retry_after": bad_429,
-        "pss_before_mib": round(before / 1024, 1), "pss_after_mib": round(after / 1024, 1),
+        "5xx": five_xx,
+        "dropped": dropped,
+        "429_without_retry_after": bad_429,
+        "pss_before_mib": round(before / 1024, 1),
+        "pss_after_mib": round(after / 1024, 1),
         "pss_during_mib": [(t, round(kib / 1024, 1)) for t, kib in memory],
     }
     print(json.dumps(summary, indent=1))

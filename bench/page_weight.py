@@ -48,14 +48,21 @@ def one_load(browser: Any, url: str, network: dict[str, Any] | None) -> tuple[in
     order: list[str] = []
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: (order.append(e["requestId"]),
-                                                   urls.__setitem__(e["requestId"],
-                                                                    e["request"]["url"])))
-    cdp.on("Network.loadingFinished",
-           lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda e: (
+            order.append(e["requestId"]),
+            urls.__setitem__(e["requestId"], e["request"]["url"]),
+        ),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
     page.goto(url)
-    page.wait_for_function("performance.getEntriesByName('tp-first-run-painted').length > 0",
-                           timeout=60_000)
+    page.wait_for_function(
+        "performance.getEntriesByName('tp-first-run-painted').length > 0", timeout=60_000
+    )
     painted = page.evaluate("performance.getEntriesByName('tp-first-run-painted')[0].startTime")
     page.wait_for_load_state("networkidle")
     first_run = next(i for i, rid in enumerate(order) if urls[rid].endswith("/run"))
@@ -83,18 +90,22 @@ def main() -> None:
     process, url = start_server("bench-page", rate_per_minute="0")
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
             one_load(browser, url + "/", None)  # warm the server (fork-server, assets table)
-            print(f"{'network':22} {'bytes before 1st run':>21} {'1st run painted ms':>19}"
-                  f" {'p90 ms':>8}")
+            print(
+                f"{'network':22} {'bytes before 1st run':>21} {'1st run painted ms':>19}"
+                f" {'p90 ms':>8}"
+            )
             for name, network in (("loopback", None), ("10 Mbit/s, 20 ms", SLOW_NETWORK)):
                 loads = [one_load(browser, url + "/", network) for _ in range(args.loads)]
                 sent = statistics.median(b for b, _, _ in loads)
                 paints = sorted(p for _, p, _ in loads)
                 p90 = paints[min(len(paints) - 1, int(0.9 * len(paints)))]
-                print(f"{name:22} {sent / 1000:18.1f} KB {statistics.median(paints):19.0f}"
-                      f" {p90:8.0f}")
+                print(
+                    f"{name:22} {sent / 1000:18.1f} KB {statistics.median(paints):19.0f} {p90:8.0f}"
+                )
                 if network is None:
                     files = loads[-1][2]
                     bytes_ok = sent <= BYTES_BAR

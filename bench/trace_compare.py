@@ -53,8 +53,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=400)
     args = parser.parse_args()
     base = load_tracer(args.baseline)
-    print(f"{'snippet':42} {'bare us':>8} {'base us':>8} {'this us':>8} {'base/bare':>9}"
-          f" {'this/bare':>9} {'this/base':>9} {'floor':>6}")
+    print(
+        f"{'snippet':42} {'bare us':>8} {'base us':>8} {'this us':>8} {'base/bare':>9}"
+        f" {'this/bare':>9} {'this/base':>9} {'floor':>6}"
+    )
     for title, source in SNIPPETS.items():
         code = compile(source, SNIPPET_FILENAME, "exec")
         samples: dict[str, list[float]] = {"bare": [], "base": [], "this": []}
@@ -63,8 +65,10 @@ def main() -> None:
                 samples[name] += timed(tracer, code, max(1, args.runs // 20))
         bare, old, new = (statistics.median(samples[k]) * 1e6 for k in ("bare", "base", "this"))
         floor = min(samples["this"]) / min(samples["base"])
-        print(f"{title:42} {bare:8.0f} {old:8.0f} {new:8.0f} {old / bare:9.2f} {new / bare:9.2f}"
-              f" {new / old:9.2f} {floor:6.2f}")
+        print(
+            f"{title:42} {bare:8.0f} {old:8.0f} {new:8.0f} {old / bare:9.2f} {new / bare:9.2f}"
+            f" {new / old:9.2f} {floor:6.2f}"
+        )
 
 
 if __name__ == "__main__":

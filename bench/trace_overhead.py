@@ -87,7 +87,6 @@ losses = [train_one_epoch() for _ in range(1)]
 }
 
 
-
 def run_bare(code: Any) -> None:
     exec(code, fresh_namespace())
 

@@ -65,7 +65,9 @@ class Watched:
 
     def response(self, response: Any) -> None:
         if response.status >= 400 and response.request.resource_type not in (
-            "document", "xhr", "fetch",
+            "document",
+            "xhr",
+            "fetch",
         ):
             self.errors.append(f"{response.status} {response.url}")
 

@@ -92,7 +92,14 @@ def start_server(
     process = subprocess.Popen(
         [
             *(wrapper or []),
-            sys.executable, "-m", *entry, "--host", "127.0.0.1", "--port", str(port), *args,
+            sys.executable,
+            "-m",
+            *entry,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *args,
         ],
         cwd=PROJECT_ROOT,
         env=env,

@@ -52,9 +52,7 @@ def test_a_page_asks_for_the_code_then_remembers_it(guarded: LiveServer) -> None
 
 
 def test_the_login_form_does_not_redirect_off_site(guarded: LiveServer) -> None:
-    response = httpx.post(
-        f"{guarded.url}/login", data={"code": CODE, "next": "//evil.example/"}
-    )
+    response = httpx.post(f"{guarded.url}/login", data={"code": CODE, "next": "//evil.example/"})
     assert response.headers["location"] == "/"
 
 

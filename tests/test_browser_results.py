@@ -111,7 +111,7 @@ def test_viz_js_loads_only_when_a_graph_is_drawn(page: Page, server: LiveServer)
 def test_a_hostile_op_name_is_drawn_as_text(page: Page, server: LiveServer) -> None:
     """A class name can hold any text: it must stay a label, never become DOT attributes."""
     code = (
-        "Evil = type('x\"]; n0 [URL=\"javascript:alert(1)\" label=\"pwned', "
+        'Evil = type(\'x"]; n0 [URL="javascript:alert(1)" label="pwned\', '
         "(torch.autograd.Function,), {'forward': staticmethod(lambda ctx, t: t * 2), "
         "'backward': staticmethod(lambda ctx, g: g * 2)})\n"
         "a = torch.ones(2, requires_grad=True)\nb = Evil.apply(a)\n"

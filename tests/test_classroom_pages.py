@@ -275,12 +275,20 @@ def test_a_students_cookie_never_reaches_another_class_or_the_teacher(
     smuggled = browser.post(f"/c/{mine.klass['join_code']}/check", headers=HTMX,
                             data={"code": RIGHT, "exercise_id": their_exercise["id"]})  # fmt: skip
     assert smuggled.status_code == 403  # my class's form, their exercise
-    for path in (f"/teach/{theirs.id}", f"/teach/{theirs.id}/grid", f"/teach/{theirs.id}/projector",
-                 f"/teach/{theirs.id}/cell?student={them.id}&exercise={their_exercise['id']}"):
+    for path in (
+        f"/teach/{theirs.id}",
+        f"/teach/{theirs.id}/grid",
+        f"/teach/{theirs.id}/projector",
+        f"/teach/{theirs.id}/cell?student={them.id}&exercise={their_exercise['id']}",
+    ):
         answer = browser.get(path, headers=HTMX)
         assert answer.status_code in (200, 303, 401) and "Them" not in answer.text, path
-    for path in (f"/teach/{theirs.id}/broadcast", f"/teach/{theirs.id}/close",
-                 f"/teach/{theirs.id}/delete", f"/teach/{theirs.id}/students/{them.id}/remove"):
+    for path in (
+        f"/teach/{theirs.id}/broadcast",
+        f"/teach/{theirs.id}/close",
+        f"/teach/{theirs.id}/delete",
+        f"/teach/{theirs.id}/students/{them.id}/remove",
+    ):
         answer = browser.post(path, data={"code": "evil = 1"})
         assert answer.status_code in (303, 401), path
         assert "/teach" in answer.headers.get("location", "/teach"), path
@@ -303,8 +311,11 @@ def test_the_dashboards_cell_shows_only_its_own_classs_students(
     their_exercise = theirs.add(DOUBLE)
     them = theirs.join("Them")
     theirs.submit(them, their_exercise["id"], RIGHT)
-    crossed = teacher.get(f"/teach/{mine.id}/cell", headers=HTMX,
-                          params={"student": them.id, "exercise": their_exercise["id"]})
+    crossed = teacher.get(
+        f"/teach/{mine.id}/cell",
+        headers=HTMX,
+        params={"student": them.id, "exercise": their_exercise["id"]},
+    )
     assert "return a * 2" not in page(crossed, 404) and "Them" not in crossed.text
     removed = teacher.post(f"/teach/{mine.id}/students/{them.id}/remove")
     assert removed.status_code in (200, 303)

@@ -157,7 +157,7 @@ def test_page_forms_have_the_same_body_cap(guarded: LiveServer, path: str) -> No
 def test_a_body_that_never_finishes_times_out(guarded: LiveServer) -> None:
     head = (
         b"POST /api/v1/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 100\r\n\r\n{\"code\": "
+        b'Content-Length: 100\r\n\r\n{"code": '
     )
     started = time.monotonic()
     answer = exchange(guarded, head, wait_s=BODY_TIMEOUT_S + 10)

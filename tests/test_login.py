@@ -122,8 +122,7 @@ def test_one_student_guessing_does_not_lock_out_the_class(guarded: LiveServer) -
 
 def test_guessing_with_cookies_off_does_not_lock_out_the_class(guarded: LiveServer) -> None:
     statuses = [
-        httpx.post(f"{guarded.url}/login", data={"code": f"bad-{i}"}).status_code
-        for i in range(30)
+        httpx.post(f"{guarded.url}/login", data={"code": f"bad-{i}"}).status_code for i in range(30)
     ]
     assert 429 in statuses
     with browser_at(guarded) as bob:
@@ -133,8 +132,7 @@ def test_guessing_with_cookies_off_does_not_lock_out_the_class(guarded: LiveServ
 def test_bearer_tokens_are_throttled_like_the_form(guarded: LiveServer) -> None:
     url = f"{guarded.url}/api/v1/lessons"
     statuses = [
-        httpx.get(url, headers={"Authorization": f"Bearer nope-{i}"}).status_code
-        for i in range(20)
+        httpx.get(url, headers={"Authorization": f"Bearer nope-{i}"}).status_code for i in range(20)
     ]
     assert statuses[0] == 401 and 429 in statuses
     throttled = httpx.get(url, headers={"Authorization": "Bearer x"})

@@ -46,7 +46,8 @@ def test_a_hostile_exception_name_changes_neither_the_series_nor_the_size(
     assert "uote" not in after and "xxxx" not in after
     runs = lambda text: sum(  # noqa: E731
         float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines() if line.startswith("playground_runs_total{")
+        for line in text.splitlines()
+        if line.startswith("playground_runs_total{")
     )
     assert runs(after) == runs(before) + 1  # counted once, under its closed outcome
 

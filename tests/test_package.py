@@ -60,8 +60,14 @@ def test_an_installed_package_serves_everything_from_another_folder(tmp_path: Pa
         assert page.status_code == 200
         hashed = re.search(r'src="(/static/app\.[0-9a-f]+\.js)"', page.text)
         assert hashed, "the page names its script by content hash"
-        for asset in (hashed[1], "/static/app.css", "/static/vendor/htmx.min.js", "/docs",
-                      "/static/vendor/swagger-ui/swagger-ui-bundle.js", "/openapi.json"):
+        for asset in (
+            hashed[1],
+            "/static/app.css",
+            "/static/vendor/htmx.min.js",
+            "/docs",
+            "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            "/openapi.json",
+        ):
             assert httpx.get(url + asset).status_code == 200, asset
         lessons = httpx.get(url + "/api/v1/lessons").json()["lessons"]
         assert len(lessons) > 100

@@ -97,7 +97,7 @@ def test_a_lesson_opens_with_its_code_in_the_language(client: TestClient, lang: 
 def test_a_question_comes_first_and_the_notice_waits_for_the_run(client: TestClient) -> None:
     lesson = next(item for item in library() if item.question and item.question.kind == "choice")
     html = client.get(f"/lessons/{lesson.id}?lang=en").text
-    panel = html[html.index('id="lesson-panel"'):html.index("lesson-steps")]
+    panel = html[html.index('id="lesson-panel"') : html.index("lesson-steps")]
     assert lesson.question.prompt_for("en").split("`")[0] in panel
     assert panel.count("data-predict=") == len(lesson.question.choices)
     assert re.search(r'class="lesson-reveal" data-after-run hidden', panel)
@@ -341,8 +341,12 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(client: TestCl
     assert again.status_code == 304
     stale = url.replace(url.split(".")[-2], "0" * 10)
     assert client.get(stale).status_code == 404
-    for path in ("/static/../app/main.py", "/static/vendor/build/build.mjs",
-                 "/static/vendor/codemirror.js.gz", "/static/%2e%2e/README.md"):
+    for path in (
+        "/static/../app/main.py",
+        "/static/vendor/build/build.mjs",
+        "/static/vendor/codemirror.js.gz",
+        "/static/%2e%2e/README.md",
+    ):
         assert client.get(path).status_code == 404, path
 
 

@@ -38,8 +38,10 @@ def test_the_profile_sets_the_per_client_run_limit(
 
 
 def test_the_summary_names_the_profile_and_why() -> None:
-    assert Settings(host="0.0.0.0").profile_summary().startswith(
-        "profile class (listening on 0.0.0.0): 60 runs/min"
+    assert (
+        Settings(host="0.0.0.0")
+        .profile_summary()
+        .startswith("profile class (listening on 0.0.0.0): 60 runs/min")
     )
     assert Settings().profile_summary() == (
         "profile one-user (listening on 127.0.0.1): no per-client run limit"

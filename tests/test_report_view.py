@@ -52,8 +52,11 @@ def strategy_for(annotation: Any, metadata: list[Any] | None = None) -> st.Searc
     if annotation is int and bounds:
         low = max((m.ge for m in metadata or () if type(m).__name__ == "Ge"), default=None)
         high = min((m.le for m in metadata or () if type(m).__name__ == "Le"), default=None)
-        edges = [n for n in (low, high, 0, 2**31, 2**62)
-                 if n is not None and (low is None or n >= low) and (high is None or n <= high)]
+        edges = [
+            n
+            for n in (low, high, 0, 2**31, 2**62)
+            if n is not None and (low is None or n >= low) and (high is None or n <= high)
+        ]
         return st.integers(max(-3, low or -3), 40) | st.integers(low, high) \
             | st.sampled_from(edges)  # fmt: skip
     if annotation is str and "MaxLen" in bounds:

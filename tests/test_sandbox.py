@@ -73,9 +73,7 @@ def test_c_level_output_is_captured(run_snippet) -> None:
 
 
 def test_no_network_not_even_loopback(run_snippet, then_healthy) -> None:
-    report = run_snippet(
-        "import socket\nsocket.create_connection(('127.0.0.1', 8000), timeout=1)"
-    )
+    report = run_snippet("import socket\nsocket.create_connection(('127.0.0.1', 8000), timeout=1)")
     assert report["error"]["type"] in ("PermissionError", "OSError")
     assert "Permission denied" in report["error"]["message"]
 

@@ -98,7 +98,9 @@ def test_each_denied_number_is_the_one_libseccomp_knows(name: str) -> None:
 
 def test_the_filters_own_numbers_are_libseccomps_too() -> None:
     assert (
-        libseccomp_number("socket"), libseccomp_number("clone"), libseccomp_number("clone3")
+        libseccomp_number("socket"),
+        libseccomp_number("clone"),
+        libseccomp_number("clone3"),
     ) == (seccomp.SYS_SOCKET, seccomp.SYS_CLONE, seccomp.SYS_CLONE3)
 
 

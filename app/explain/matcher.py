@@ -25,6 +25,7 @@ from app.explain.pitfall_catalog import (
 MAX_MESSAGE_CHARS = 4000
 IDENTIFIER_BOUNDARY = r"(?<![\w.]){}(?![\w])"
 
+
 @dataclass(slots=True, frozen=True)
 class ErrorFacts:
     """What the sandbox knows about a failure at the moment it was raised."""
@@ -275,4 +276,3 @@ def _operator_values(operands: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         if shapes.get(expr) is not None:
             values[f"{key}_shape"] = _text(shapes[expr])
     return values
-

@@ -291,4 +291,3 @@ def _placeholders(template: str, where: str) -> set[str]:
             raise CatalogError(f"{where}: placeholder {{{name}}} must be a bare name")
         names.add(name)
     return names
-

@@ -23,7 +23,13 @@ from app.store.sessions import StoredSessions
 from app.store.shares import Share, ShareLimits, ShareStore
 
 __all__ = [
-    "Database", "SchemaError", "Share", "ShareLimits", "ShareStore", "Store", "StoredSessions",
+    "Database",
+    "SchemaError",
+    "Share",
+    "ShareLimits",
+    "ShareStore",
+    "Store",
+    "StoredSessions",
 ]
 log = logging.getLogger("tensor_playground.store")
 

@@ -109,8 +109,10 @@ class AccessCodeMiddleware:
     ) -> None:
         path = request.url.path
         if wrong_bearer or path.startswith("/api/") or path == "/metrics":
-            detail = "the bearer token is not the class access code" if wrong_bearer else (
-                "send the class access code as a bearer token"
+            detail = (
+                "the bearer token is not the class access code"
+                if wrong_bearer
+                else ("send the class access code as a bearer token")
             )
             await send_error(scope, receive, send, Unauthorized(detail))
             return
