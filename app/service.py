@@ -7,6 +7,7 @@ run under the concurrency limit, and hands it to the executor.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import math
 import time
@@ -38,11 +39,11 @@ class Admission:
 
     A full queue answers at once with 429 rather than letting requests pile up: under
     overload a client learns to come back, instead of timing out. A run still going after
-    `LOW_PRIORITY_AFTER_S` (when the sandbox also lowers its CPU weight) moves to the long lane
-    while it has room, freeing its fresh place: a class's training loops and endless loops
-    then never make a two-line snippet wait for one of them to end. A run holds its place
-    until its last process has ended, not until its report arrived, so health and admission
-    tell the truth about the slots.
+    `LOW_PRIORITY_AFTER_S` (when the sandbox also lowers its CPU weight) moves to the long
+    lane, at once or when the lane next has room, freeing its fresh place: a class's training
+    loops and endless loops then never make a two-line snippet wait for one of them to end.
+    A run holds its place until its last process has ended, not until its report arrived,
+    so health and admission tell the truth about the slots.
     """
 
     def __init__(
@@ -57,6 +58,8 @@ class Admission:
         self.long = 0
         self.waiting = 0
         self._slots = asyncio.Semaphore(max_running)
+        self._wanting: collections.deque[Ticket] = collections.deque()
+        """Long runs that found the long lane full, oldest first: they move when it frees."""
 
     def retry_after_s(self) -> int:
         return max(1, math.ceil((self.waiting + 1) / self.max_running))
@@ -78,12 +81,20 @@ class Admission:
         return Ticket()
 
     def lengthen(self, ticket: Ticket) -> None:
-        """The run has gone on for a while: into the long lane if it has room."""
-        if ticket.long or ticket.released or self.long >= self.max_long:
+        """The run has gone on for a while: into the long lane, now or once it has room."""
+        if ticket.long or ticket.released:
+            return
+        if self.long >= self.max_long:
+            if self.max_long:
+                self._wanting.append(ticket)
             return
         ticket.long = True
         self.long += 1
         self._slots.release()
+
+    def _make_room(self) -> None:
+        while self._wanting and self.long < self.max_long:
+            self.lengthen(self._wanting.popleft())
 
     def release(self, ticket: Ticket) -> None:
         if ticket.released:
@@ -92,6 +103,7 @@ class Admission:
         self.running -= 1
         if ticket.long:
             self.long -= 1
+            self._make_room()
         else:
             self._slots.release()
 
