@@ -62,6 +62,18 @@ def health(server: LiveServer) -> dict[str, Any]:
     return httpx.get(f"{server.url}/api/v1/health", timeout=10).json()
 
 
+def idle_within(server: LiveServer, seconds: float = 1.0) -> bool:
+    """Whether health says no run is in flight within `seconds`: a run holds its place
+    until its last process has ended, a moment after its report (the exit of its worker,
+    at a slot's low weight between runs)."""
+    deadline = time.monotonic() + seconds
+    while health(server)["runs_in_flight"] != 0:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def comm_of(entry: Path) -> str | None:
     try:
         return (entry / "comm").read_text().strip() if entry.name.isdigit() else None

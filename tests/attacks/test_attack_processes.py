@@ -18,7 +18,7 @@ from tests.attacks.helpers import (
     error_of,
     eventually_none_named,
     forging,
-    health,
+    idle_within,
     run_on,
     timed,
 )
@@ -49,11 +49,7 @@ def test_a_run_is_killed_right_after_its_report_and_health_says_so(
     report = run_on(one_slot_server, forging(FORGED_REPORT, then=then + "time.sleep(30)"))
     assert report["stdout"] == "forged"
     assert eventually_none_named("tp-after-report", within_s=1.0)
-    for _ in range(50):
-        if health(one_slot_server)["runs_in_flight"] == 0:
-            break
-        time.sleep(0.02)
-    assert health(one_slot_server)["runs_in_flight"] == 0
+    assert idle_within(one_slot_server)
 
 
 def test_a_run_cannot_start_a_session_or_leave_its_process_group(run_snippet) -> None:
