@@ -208,6 +208,10 @@ def test_a_long_run_leaves_its_place_to_a_short_one(tmp_path: Path) -> None:
         assert busy.post_run("x = 1").status_code == 200  # not queued behind the sleep
         assert time.monotonic() - started < 2
         assert slow.is_alive()
+        for _ in range(50):  # the short run holds its place until its worker has exited
+            if httpx.get(f"{busy.url}/api/v1/health").json()["runs_in_flight"] == 1:
+                break
+            time.sleep(0.02)
         assert httpx.get(f"{busy.url}/api/v1/health").json()["runs_in_flight"] == 1
         second = threading.Thread(target=busy.post_run, args=("import time\ntime.sleep(3)",))
         second.start()
